@@ -1,0 +1,86 @@
+"""Writing the audit trail: the one entry point every feature calls."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Sequence
+
+from django.conf import settings
+
+from audit import repository
+from audit.domain import AuditEvent
+from audit.repository import AuditWriteFailed  # noqa: F401  (callers catch it from here)
+from medisecure.middleware import client_ip
+
+USER_AGENT_LIMIT = 256
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something. For people, the Cognito sub and their role; for
+    operators' commands, a `system:` id."""
+
+    user_id: str
+    role: str
+
+
+ANONYMOUS = Actor(user_id="anonymous", role="anonymous")
+
+
+def actor_of(request) -> Actor:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    return Actor(user_id=user.username, role=user.role or "none")
+
+
+def audit_record(
+    *,
+    action: str,
+    outcome: str,
+    request=None,
+    actor: Actor | None = None,
+    resource_type: str = "",
+    resource_id: str = "",
+    patient_id: str = "",
+    detail: dict | None = None,
+    with_writes: Sequence[dict] = (),
+) -> AuditEvent:
+    """Record one event, with `with_writes` (the PHI change it describes) in the
+    same transaction. Raises AuditWriteFailed (or the AWS error) when the event
+    is not stored: the caller must then not serve or change PHI."""
+    who = actor or (actor_of(request) if request is not None else ANONYMOUS)
+    event = AuditEvent(
+        event_id=uuid.uuid4().hex,
+        timestamp=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        org_id=settings.CLINIC_ID,
+        user_id=who.user_id,
+        role=who.role,
+        action=action,
+        outcome=outcome,
+        resource_type=resource_type,
+        resource_id=resource_id,
+        patient_id=patient_id,
+        ip=_client_ip(request),
+        user_agent=_user_agent(request),
+        request_id=getattr(request, "request_id", "") if request is not None else "",
+        detail=detail or {},
+    )
+    return repository.append(
+        event,
+        chain_count=settings.AUDIT_CHAIN_COUNT,
+        retention_seconds=settings.AUDIT_RETENTION_DAYS * 86400,
+        extra_writes=with_writes,
+    )
+
+
+def _client_ip(request) -> str:
+    return client_ip(request) if request is not None else ""
+
+
+def _user_agent(request) -> str:
+    if request is None:
+        return ""
+    return request.META.get("HTTP_USER_AGENT", "")[:USER_AGENT_LIMIT]

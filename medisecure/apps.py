@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MedisecureConfig(AppConfig):
+    name = "medisecure"
+    verbose_name = "Portal"

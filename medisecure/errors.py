@@ -1,0 +1,35 @@
+"""Friendly error pages. They never show a stack trace or any PHI; the 500
+page carries the request id so support can find the log line."""
+
+from django.shortcuts import render
+
+
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def server_error(request):
+    return render(
+        request,
+        "errors/500.html",
+        {"request_id": getattr(request, "request_id", "")},
+        status=500,
+    )
+
+
+def csrf_failure(request, reason=""):
+    return render(request, "errors/csrf.html", status=403)
+
+
+def service_unavailable(request, *, retry_after: int = 30):
+    response = render(request, "errors/503.html", status=503)
+    response["Retry-After"] = str(retry_after)
+    return response

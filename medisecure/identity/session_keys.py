@@ -1,0 +1,7 @@
+"""Names of the values the portal keeps in a person's server-side session."""
+
+LAST_SEEN = "last_seen"
+SIGNED_IN_AT = "signed_in_at"
+MFA_ENROLMENT_REQUIRED = "mfa_enrolment_required"
+MFA_PENDING_SECRET = "mfa_pending_secret"
+ACCESS_TOKEN = "oidc_access_token"  # where mozilla-django-oidc stores it

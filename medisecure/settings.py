@@ -1,0 +1,265 @@
+"""MediSecure settings: one module, every value from the environment.
+
+The defaults run the portal against the local AWS stack (deploy/local) with no
+.env file. `MEDISECURE_ENV=production` switches on the production posture and
+refuses to start with anything that only belongs on a developer's machine.
+"""
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+ENVIRONMENT = env.str("MEDISECURE_ENV", default="local")
+if ENVIRONMENT not in ("local", "production"):
+    raise ImproperlyConfigured("MEDISECURE_ENV must be 'local' or 'production'.")
+IS_PRODUCTION = ENVIRONMENT == "production"
+
+LOCAL_STACK_URL = env.str("LOCAL_STACK_URL", default="http://127.0.0.1:4566")
+# bootstrap_aws writes the local user pool's generated ids here (local only).
+LOCAL_STACK_ENV_FILE = BASE_DIR / ".local" / "stack.env"
+if not IS_PRODUCTION:
+    environ.Env.read_env(LOCAL_STACK_ENV_FILE, overwrite=False)
+
+LOCAL_ONLY_SECRET_KEY = "local-only-insecure-key-never-used-in-production"
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default=LOCAL_ONLY_SECRET_KEY)
+DEBUG = env.bool("DJANGO_DEBUG", default=False)
+ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+CSRF_TRUSTED_ORIGINS = [SITE_URL]
+
+CLINIC_NAME = env.str("CLINIC_NAME", default="MediSecure Clinic")
+CLINIC_ID = env.str("CLINIC_ID", default="clinic-local")
+
+# --- AWS -------------------------------------------------------------------
+AWS_REGION = env.str("AWS_REGION", default="us-east-1")
+AWS_ENDPOINT_URL = env.str(
+    "AWS_ENDPOINT_URL", default="" if IS_PRODUCTION else LOCAL_STACK_URL
+)
+# Only the local stack takes fixed keys; in AWS the task role supplies them.
+AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="" if IS_PRODUCTION else "testing") or None
+AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="" if IS_PRODUCTION else "testing") or None
+TABLE_PREFIX = env.str("TABLE_PREFIX", default="medisecure-local-")
+DOCUMENTS_BUCKET = env.str("DOCUMENTS_BUCKET", default="medisecure-local-documents")
+SES_SENDER = env.str("SES_SENDER", default="no-reply@medisecure.test")
+SES_CONFIGURATION_SET = env.str("SES_CONFIGURATION_SET", default="medisecure-local")
+AUDIT_CHAIN_COUNT = env.int("AUDIT_CHAIN_COUNT", default=8)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365 + 2)
+
+# --- Cognito / OpenID Connect ------------------------------------------------
+COGNITO_USER_POOL_NAME = env.str("COGNITO_USER_POOL_NAME", default="medisecure-local")
+COGNITO_USER_POOL_ID = env.str("COGNITO_USER_POOL_ID", default="")
+COGNITO_APP_CLIENT_NAME = env.str("COGNITO_APP_CLIENT_NAME", default="medisecure-portal")
+COGNITO_DOMAIN_PREFIX = env.str("COGNITO_DOMAIN_PREFIX", default="medisecure-local")
+# The hosted UI: https://<prefix>.auth.<region>.amazoncognito.com in AWS.
+COGNITO_HOSTED_UI_URL = env.str(
+    "COGNITO_HOSTED_UI_URL",
+    default=""
+    if IS_PRODUCTION
+    else LOCAL_STACK_URL,
+).rstrip("/") or f"https://{COGNITO_DOMAIN_PREFIX}.auth.{AWS_REGION}.amazoncognito.com"
+COGNITO_ISSUER = env.str(
+    "COGNITO_ISSUER",
+    default=(
+        f"https://cognito-idp.{AWS_REGION}.amazonaws.com/{COGNITO_USER_POOL_ID}"
+        if IS_PRODUCTION
+        else f"{LOCAL_STACK_URL}/{COGNITO_USER_POOL_ID}"
+    ),
+)
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=IS_PRODUCTION)
+
+OIDC_RP_CLIENT_ID = env.str("COGNITO_APP_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env.str("COGNITO_APP_CLIENT_SECRET", default="")
+OIDC_RP_SIGN_ALGO = "RS256"
+OIDC_RP_SCOPES = "openid email profile aws.cognito.signin.user.admin"
+OIDC_OP_AUTHORIZATION_ENDPOINT = f"{COGNITO_HOSTED_UI_URL}/oauth2/authorize"
+OIDC_OP_TOKEN_ENDPOINT = f"{COGNITO_HOSTED_UI_URL}/oauth2/token"
+OIDC_OP_USER_ENDPOINT = f"{COGNITO_HOSTED_UI_URL}/oauth2/userInfo"
+OIDC_OP_JWKS_ENDPOINT = f"{COGNITO_ISSUER}/.well-known/jwks.json"
+OIDC_OP_LOGOUT_URL_METHOD = "medisecure.identity.oidc.cognito_logout_url"
+OIDC_USE_NONCE = True
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_TOKEN_USE_BASIC_AUTH = True
+OIDC_ALLOW_UNSECURED_JWT = False
+OIDC_STORE_ACCESS_TOKEN = True  # needed to enrol staff in TOTP MFA
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=5.0)
+OIDC_REDIRECT_REQUIRE_HTTPS = IS_PRODUCTION
+OIDC_CALLBACK_CLASS = "medisecure.identity.views.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "medisecure.identity.views.AuthenticateView"
+ALLOW_LOGOUT_GET_METHOD = False
+LOGIN_URL = "oidc_authentication_init"
+LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL_FAILURE = "sign_in_failed"
+LOGOUT_REDIRECT_URL = "signed_out"
+
+AUTHENTICATION_BACKENDS = ["medisecure.identity.oidc.CognitoOIDCBackend"]
+AUTH_USER_MODEL = "medisecure.User"
+
+# --- Sessions and web hardening ---------------------------------------------
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "medisecure_session"
+CSRF_COOKIE_NAME = "medisecure_csrftoken"
+SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=15) * 60
+SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_LIFETIME_HOURS", default=12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"  # Strict would drop the cookie on the OIDC callback
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = IS_PRODUCTION
+CSRF_COOKIE_SECURE = IS_PRODUCTION
+CSRF_FAILURE_VIEW = "medisecure.errors.csrf_failure"
+SECURE_SSL_REDIRECT = IS_PRODUCTION
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
+SECURE_HSTS_SECONDS = 63072000 if IS_PRODUCTION else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = IS_PRODUCTION
+SECURE_HSTS_PRELOAD = IS_PRODUCTION
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# The load balancer's health check arrives without the site's host name.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# --- Django -----------------------------------------------------------------
+INSTALLED_APPS = [
+    "medisecure.admin_site.PortalAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "mozilla_django_oidc",
+    "medisecure",
+    "audit",
+    "patients",
+    "clinicians",
+    "appointments",
+]
+
+MIDDLEWARE = [
+    "medisecure.middleware.RequestIdMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "medisecure.identity.middleware.SessionLifetimeMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "medisecure.middleware.SecurityHeadersMiddleware",
+    "medisecure.identity.middleware.AccessRuleMiddleware",
+    "medisecure.middleware.ServiceErrorMiddleware",
+]
+
+ROOT_URLCONF = "medisecure.urls"
+WSGI_APPLICATION = "medisecure.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "medisecure.context_processors.portal",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_PASSWORD_VALIDATORS = []  # no Django user has a usable password
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+STORAGES = {
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_BUCKET,
+            "region_name": AWS_REGION,
+            "endpoint_url": AWS_ENDPOINT_URL or None,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": 300,
+            "file_overwrite": False,
+            "object_parameters": {"ServerSideEncryption": "aws:kms" if IS_PRODUCTION else "AES256"},
+        },
+    },
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if IS_PRODUCTION
+        else "django.contrib.staticfiles.storage.StaticFilesStorage",
+    },
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "medisecure.middleware.RequestIdLogFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+    },
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {
+        # Request logs carry query strings (OIDC codes); keep them out.
+        "django.server": {"level": "WARNING"},
+        "botocore": {"level": "WARNING"},
+    },
+}
+
+
+def _refuse_unsafe_production_settings():
+    problems = []
+    if DEBUG:
+        problems.append("DJANGO_DEBUG must be off")
+    if SECRET_KEY == LOCAL_ONLY_SECRET_KEY or len(SECRET_KEY) < 50:
+        problems.append("DJANGO_SECRET_KEY must be set to a long random value")
+    for name, url in (
+        ("AWS_ENDPOINT_URL", AWS_ENDPOINT_URL),
+        ("COGNITO_HOSTED_UI_URL", COGNITO_HOSTED_UI_URL),
+        ("COGNITO_ISSUER", COGNITO_ISSUER),
+        ("SITE_URL", SITE_URL),
+    ):
+        host = (urlparse(url).hostname or "") if url else ""
+        if host in ("localhost", "127.0.0.1", "::1") or host.startswith("127.") or url == LOCAL_STACK_URL:
+            problems.append(f"{name} points at a local endpoint")
+    if AWS_ENDPOINT_URL:
+        problems.append("AWS_ENDPOINT_URL must be empty (AWS endpoints only)")
+    if not (COGNITO_USER_POOL_ID and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+        problems.append("COGNITO_USER_POOL_ID, COGNITO_APP_CLIENT_ID and COGNITO_APP_CLIENT_SECRET are required")
+    if not SITE_URL.startswith("https://"):
+        problems.append("SITE_URL must be https")
+    if not STAFF_MFA_REQUIRED:
+        problems.append("STAFF_MFA_REQUIRED must stay on")
+    if problems:
+        raise ImproperlyConfigured("Refusing production settings: " + "; ".join(problems))
+
+
+if IS_PRODUCTION:
+    _refuse_unsafe_production_settings()
