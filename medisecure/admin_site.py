@@ -2,7 +2,6 @@
 open only to the admin role."""
 
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
 from django.contrib.auth.views import redirect_to_login
 from django.urls import reverse
 
@@ -29,7 +28,3 @@ class PortalAdminSite(admin.AdminSite):
         # No local passwords: the admin signs in through the same OIDC flow.
         next_url = request.GET.get("next") or reverse("admin:index")
         return redirect_to_login(next_url, reverse("oidc_authentication_init"))
-
-
-class PortalAdminConfig(AdminConfig):
-    default_site = "medisecure.admin_site.PortalAdminSite"

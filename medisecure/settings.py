@@ -130,7 +130,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Django -----------------------------------------------------------------
 INSTALLED_APPS = [
-    "medisecure.admin_site.PortalAdminConfig",
+    "medisecure.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

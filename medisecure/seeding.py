@@ -1,0 +1,135 @@
+"""Seeding people: the demo cast for the local stack, or one real user (an
+operator creating the first admin of a new pool). Safe to run again: what
+exists is kept, what is missing is made."""
+
+from __future__ import annotations
+
+import secrets
+import string
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from botocore.exceptions import ClientError
+
+from audit.domain import ALLOWED
+from audit.services import Actor, audit_record
+from clinicians import repository as providers
+from clinicians.domain import Provider
+from medisecure.identity import cognito
+from medisecure.identity.roles import Role
+from patients import repository as patients
+from patients.domain import Patient
+
+SEEDER = Actor(user_id="system:seed_users", role="operator")
+
+
+@dataclass(frozen=True)
+class SeedPerson:
+    email: str
+    role: Role
+    given_name: str
+    family_name: str
+    date_of_birth: str = ""
+    specialty: str = ""
+
+
+DEMO_CAST = (
+    SeedPerson("admin@medisecure.test", Role.ADMIN, "Ada", "Admin"),
+    SeedPerson("doctor@medisecure.test", Role.DOCTOR, "Casey", "Sample", specialty="Family medicine"),
+    SeedPerson("patient@medisecure.test", Role.PATIENT, "Jordan", "Example", date_of_birth="1985-04-12"),
+    SeedPerson("marketer@medisecure.test", Role.MARKETER, "Morgan", "Market"),
+)
+
+
+@dataclass(frozen=True)
+class SeedResult:
+    email: str
+    role: Role
+    sub: str
+    created: bool
+
+
+def generate_password() -> str:
+    """A random password that satisfies the pool's policy."""
+    alphabet = string.ascii_letters + string.digits
+    core = "".join(secrets.choice(alphabet) for _ in range(16))
+    return f"{core}-{secrets.choice(string.ascii_uppercase)}{secrets.choice(string.ascii_lowercase)}{secrets.randbelow(10)}!"
+
+
+def user_seed(*, person: SeedPerson, password: str | None, invite: bool = False) -> SeedResult:
+    """Make sure `person` can sign in with `role`: the Cognito user (permanent
+    password and verified email, or an emailed invitation), the group, and
+    the patient or provider record that goes with the role."""
+    existing = cognito.get_pool_user(person.email)
+    created = existing is None
+    if created:
+        pool_user = cognito.create_pool_user(
+            email=person.email,
+            given_name=person.given_name,
+            family_name=person.family_name,
+            suppress_message=not invite,
+        )
+        if not invite:
+            cognito.set_permanent_password(person.email, password or generate_password())
+    else:
+        pool_user = existing
+    if person.role.value not in cognito.groups_of(person.email):
+        cognito.add_to_group(person.email, person.role.value)
+    _ensure_domain_record(person, pool_user.sub)
+    if created:
+        audit_record(
+            actor=SEEDER,
+            action="user.seed",
+            outcome=ALLOWED,
+            resource_type="user",
+            resource_id=pool_user.sub,
+            detail={"role": person.role.value},
+        )
+    return SeedResult(email=person.email, role=person.role, sub=pool_user.sub, created=created)
+
+
+def _ensure_domain_record(person: SeedPerson, sub: str) -> None:
+    now = datetime.now(timezone.utc).isoformat()
+    if person.role is Role.PATIENT:
+        patient = Patient(
+            patient_id=sub,
+            email=person.email,
+            given_name=person.given_name,
+            family_name=person.family_name,
+            date_of_birth=person.date_of_birth,
+            created_at=now,
+        )
+        try:
+            patients.add(patient)
+        except patients.PatientExists:
+            pass
+    elif person.role is Role.DOCTOR:
+        provider = Provider(
+            provider_id=sub,
+            email=person.email,
+            given_name=person.given_name,
+            family_name=person.family_name,
+            specialty=person.specialty or "Family medicine",
+            created_at=now,
+        )
+        try:
+            providers.add(provider)
+        except providers.ProviderExists:
+            pass
+
+
+def demo_cast_seed(*, password: str) -> list[SeedResult]:
+    results = [user_seed(person=person, password=password) for person in DEMO_CAST]
+    by_role = {result.role: result for result in results}
+    patient = patients.get(by_role[Role.PATIENT].sub)
+    patients.care_team_add(
+        patient=patient,
+        provider_id=by_role[Role.DOCTOR].sub,
+        since=datetime.now(timezone.utc).isoformat(),
+        reason="Demo: registered doctor",
+    )
+    return results
+
+
+def is_password_refused(error: ClientError) -> bool:
+    return error.response["Error"]["Code"] == "InvalidPasswordException"
