@@ -21,7 +21,8 @@ from audit.domain import GENESIS_HASH, AuditEvent, seal
 from medisecure import dynamo
 from medisecure.tables import AUDIT_LOGS
 
-APPEND_ATTEMPTS = 6
+APPEND_ATTEMPTS = 12
+BACKOFF_SECONDS = 0.005
 HEAD_SORT_KEY = "HEAD"
 
 
@@ -89,9 +90,11 @@ def append(
             _write(sealed, last_seq, expires_at, extra_writes)
             return sealed
         except ClientError as error:
-            if _head_moved(error, len(extra_writes)):
-                continue
-            raise
+            if not _head_moved(error, len(extra_writes)):
+                raise
+            # Another writer took this head; back off a little (jittered) and
+            # try again on a freshly read head, likely on another chain.
+            time.sleep(BACKOFF_SECONDS * (1 + secrets.randbelow(4)) * (_attempt + 1))
     raise AuditWriteFailed("audit chain stayed contended")
 
 

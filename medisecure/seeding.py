@@ -4,8 +4,6 @@ exists is kept, what is missing is made."""
 
 from __future__ import annotations
 
-import secrets
-import string
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
@@ -17,6 +15,7 @@ from clinicians import repository as providers
 from clinicians.domain import Provider
 from medisecure.identity import cognito
 from medisecure.identity.roles import Role
+from medisecure.passwords import generate_password
 from patients import repository as patients
 from patients.domain import Patient
 
@@ -47,13 +46,6 @@ class SeedResult:
     role: Role
     sub: str
     created: bool
-
-
-def generate_password() -> str:
-    """A random password that satisfies the pool's policy."""
-    alphabet = string.ascii_letters + string.digits
-    core = "".join(secrets.choice(alphabet) for _ in range(16))
-    return f"{core}-{secrets.choice(string.ascii_uppercase)}{secrets.choice(string.ascii_lowercase)}{secrets.randbelow(10)}!"
 
 
 def user_seed(*, person: SeedPerson, password: str | None, invite: bool = False) -> SeedResult:

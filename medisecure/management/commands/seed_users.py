@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from medisecure import seeding
 from medisecure.identity.roles import Role
+from medisecure.passwords import generate_password
 
 
 class Command(BaseCommand):
@@ -31,7 +32,7 @@ class Command(BaseCommand):
         password = options["password"] or os.environ.get("DEMO_PASSWORD") or None
         generated = None
         if password is None and not options["invite"]:
-            password = generated = seeding.generate_password()
+            password = generated = generate_password()
         try:
             if options["email"]:
                 results = [self._seed_one(options, password)]

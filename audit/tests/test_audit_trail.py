@@ -1,0 +1,85 @@
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+
+import pytest
+from boto3.dynamodb.conditions import Key
+
+from audit import repository
+from audit.domain import ALLOWED, GENESIS_HASH, AuditEvent, is_intact
+from audit.services import Actor, audit_record
+from medisecure import dynamo
+from medisecure.tables import AUDIT_LOGS
+
+OPERATOR = Actor(user_id="system:test", role="operator")
+
+
+def _chain(chain_id):
+    page = dynamo.query_page(
+        AUDIT_LOGS, Key("chainId").eq(chain_id), index="ChainIndex", list_name="test", limit=100
+    )
+    return [repository._from_values(item) for item in page.items]
+
+
+def test_it_seals_each_event_onto_the_previous_one_in_its_chain(aws, settings):
+    settings.AUDIT_CHAIN_COUNT = 1
+    first = audit_record(actor=OPERATOR, action="test.one", outcome=ALLOWED)
+    second = audit_record(actor=OPERATOR, action="test.two", outcome=ALLOWED)
+
+    assert first.prev_hash == GENESIS_HASH and first.chain_seq == 1
+    assert second.prev_hash == first.hash and second.chain_seq == 2
+    assert [event.event_id for event in _chain(first.chain_id)] == [first.event_id, second.event_id]
+    assert all(is_intact(event) for event in _chain(first.chain_id))
+
+
+def test_an_altered_field_breaks_the_seal():
+    event = AuditEvent(
+        event_id="e1", timestamp="2026-01-01T00:00:00.000000Z", org_id="o", user_id="u",
+        role="doctor", action="patient.read", outcome=ALLOWED, patient_id="p1",
+    )
+    from audit.domain import seal
+
+    sealed = seal(event, chain_id="o#chain-0", chain_seq=1, prev_hash=GENESIS_HASH)
+    assert is_intact(sealed)
+    assert not is_intact(replace(sealed, patient_id="p2"))
+
+
+def test_concurrent_writers_never_fork_a_chain(aws, settings):
+    settings.AUDIT_CHAIN_COUNT = 1
+
+    def write(number):
+        return audit_record(actor=OPERATOR, action=f"test.{number}", outcome=ALLOWED)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        written = list(pool.map(write, range(12)))
+
+    chain = _chain(written[0].chain_id)
+    assert [event.chain_seq for event in chain] == list(range(1, 13))
+    for previous, current in zip(chain, chain[1:]):
+        assert current.prev_hash == previous.hash
+
+
+def test_an_event_is_stored_with_who_what_where_and_a_seven_year_expiry(aws, rf):
+    request = rf.get("/", HTTP_USER_AGENT="Browser/1.0", REMOTE_ADDR="10.1.2.3")
+    request.request_id = "req-123"
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    event = audit_record(request=request, action="auth.sign_in", outcome="denied", detail={"reason": "x"})
+
+    stored, _ = repository.list_by("action", "auth.sign_in")
+    assert stored[0].event_id == event.event_id
+    assert (stored[0].ip, stored[0].user_agent, stored[0].request_id) == ("10.1.2.3", "Browser/1.0", "req-123")
+    assert stored[0].user_id == "anonymous" and stored[0].detail == {"reason": "x"}
+    item = dynamo.client().get_item(
+        TableName=dynamo.name(AUDIT_LOGS),
+        Key=dynamo.to_item({"eventId": event.event_id, "timestamp": event.timestamp}),
+    )["Item"]
+    import time
+
+    years = (int(item["expiresAt"]["N"]) - time.time()) / (365.25 * 86400)
+    assert 6.99 < years < 7.1
+
+
+def test_it_refuses_an_unknown_outcome():
+    with pytest.raises(ValueError):
+        AuditEvent(event_id="e", timestamp="t", org_id="o", user_id="u", role="r", action="a", outcome="maybe")

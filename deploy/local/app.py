@@ -1,0 +1,100 @@
+"""The local AWS stack as one WSGI app: the hosted UI's routes, moto for the rest.
+
+Imports moto, so the server sets moto's environment before importing this.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, render_template
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.exceptions import HTTPException, NotFound
+
+from . import hosted_ui, outbox
+from .store import Store
+from .tokens import TokenSigner
+from .user_pools import UserPools
+
+RESET_PATH = "/moto-api/reset"
+
+# The hosted UI's pages carry no script and load nothing from elsewhere.
+SECURITY_HEADERS = {
+    "Cache-Control": "no-store",
+    "Pragma": "no-cache",
+    "Content-Security-Policy": (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; "
+        "frame-ancestors 'none'; base-uri 'none'"
+    ),
+    "X-Frame-Options": "DENY",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
+
+
+class LocalStackApp:
+    def __init__(self, *, base_url: str, region: str):
+        self.context = hosted_ui.StackContext(
+            base_url=base_url,
+            # The hosted UI calls moto's Cognito API over HTTP on this same server.
+            pools=UserPools(endpoint_url=base_url, region=region),
+            store=Store(),
+            signer=TokenSigner(),
+            send_log=outbox.SendLog(),
+        )
+        self.hosted_ui = _create_hosted_ui(self.context)
+        self.moto = DomainDispatcherApplication(create_backend_app)
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
+            self.context.reset()
+        if self._is_hosted_ui_request(environ):
+            return self.hosted_ui(environ, start_response)
+        if outbox.is_ses_request(environ):
+            return self.context.send_log.pass_through(self.moto, environ, start_response)
+        return self.moto(environ, start_response)
+
+    def _is_hosted_ui_request(self, environ) -> bool:
+        # A signed AWS request is always moto's, even where its path (an S3
+        # bucket called "login", say) looks like one of the hosted UI's.
+        if _is_signed_aws_request(environ):
+            return False
+        routes = self.hosted_ui.url_map.bind_to_environ(environ)
+        try:
+            routes.match()
+        except NotFound:
+            return False
+        except HTTPException:
+            return True  # the hosted UI's path with a wrong method or a missing slash
+        return True
+
+
+def _is_signed_aws_request(environ) -> bool:
+    return environ.get("HTTP_AUTHORIZATION", "").startswith("AWS4-") or (
+        "X-Amz-Signature=" in environ.get("QUERY_STRING", "")
+    )
+
+
+def _create_hosted_ui(context: hosted_ui.StackContext) -> Flask:
+    app = Flask(__name__, template_folder=str(Path(__file__).parent / "templates"))
+    app.extensions["local_stack"] = context
+    app.register_blueprint(hosted_ui.blueprint)
+    app.register_blueprint(outbox.blueprint)
+
+    @app.after_request
+    def add_security_headers(response):
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_template("error.html", message=error.description), error.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        app.logger.exception("hosted UI request failed")
+        message = "Something went wrong in the local hosted UI. The server log has the details."
+        return render_template("error.html", message=message), 500
+
+    return app

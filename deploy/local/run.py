@@ -1,0 +1,75 @@
+"""`make run`: the whole portal on this machine, against the local AWS stack.
+
+Starts the stack on loopback, creates every AWS resource and the demo
+accounts, then serves the portal on http://127.0.0.1:8000 until Ctrl-C,
+when the stack stops too. The stack keeps its data in memory only: every
+start begins empty, and the demo accounts are made again."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+from urllib.parse import urlparse
+
+from deploy.local.process import LocalStack
+from medisecure.passwords import generate_password
+
+REPO = Path(__file__).resolve().parents[2]
+PORTAL_ADDRESS = "127.0.0.1:8000"
+DEMO_EMAILS = ("patient", "doctor", "admin", "marketer")
+
+
+def _port_in_use(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _manage(*args: str, env: dict) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=REPO, env=env, check=True)
+
+
+def _banner(password: str, stack_url: str) -> str:
+    accounts = "\n".join(f"    {role:9} {role}@medisecure.test" for role in DEMO_EMAILS)
+    return f"""
+==========================================================================
+ MediSecure is running:  http://{PORTAL_ADDRESS}/
+ Sign in with "Sign in" and one of these demo accounts:
+{accounts}
+    password  {password}
+ Mail the portal sends (SES) is readable at {stack_url}/_outbox/
+ The local AWS stack keeps its data in memory: stopping `make run`
+ (Ctrl-C) loses it, and the next start seeds the demo accounts again.
+==========================================================================
+"""
+
+
+def main() -> int:
+    env = {**os.environ, "MEDISECURE_ENV": "local"}
+    stack_url = env.setdefault("LOCAL_STACK_URL", "http://127.0.0.1:4566")
+    port = urlparse(stack_url).port or 4566
+    for busy in (port, int(PORTAL_ADDRESS.rsplit(":", 1)[1])):
+        if _port_in_use(busy):
+            print(f"Port {busy} is already in use: is another `make run` still running? Stop it first.")
+            return 1
+    password = env.get("DEMO_PASSWORD") or generate_password()
+    env["DEMO_PASSWORD"] = password
+    stack = LocalStack()
+    stack.start(port=port)
+    try:
+        _manage("migrate", "--noinput", "-v", "0", env=env)
+        _manage("bootstrap_aws", env=env)
+        _manage("seed_users", env=env)
+        print(_banner(password, stack_url), flush=True)
+        subprocess.run([sys.executable, "manage.py", "runserver", PORTAL_ADDRESS], cwd=REPO, env=env)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
