@@ -6,6 +6,7 @@ people to act as."""
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from urllib.parse import urlparse
 
 import pytest
@@ -13,9 +14,11 @@ from django.conf import settings as django_settings
 
 from deploy.local.process import LocalStack
 from medisecure import aws as aws_clients
-from medisecure import bootstrap
+from medisecure import bootstrap, seeding
+from medisecure.identity.roles import Role
+from medisecure.seeding import SeedResult
 
-TEST_PASSWORD = "Correct-Horse-9-Battery!"
+from tests.support import TEST_PASSWORD
 
 
 @pytest.fixture(scope="session")
@@ -30,6 +33,10 @@ def local_stack():
 def aws(local_stack, settings):
     """An empty stack with every table, the user pool, the bucket and the SES
     identity, and the settings pointed at this pool's fresh ids."""
+    return prepare_stack(local_stack, settings)
+
+
+def prepare_stack(local_stack, settings):
     local_stack.reset()
     bootstrap.ensure_tables()
     ids, _ = bootstrap.ensure_user_pool()
@@ -58,3 +65,38 @@ def dynamodb_calls():
     client.meta.events.register("before-send.dynamodb", count)
     yield calls
     client.meta.events.unregister("before-send.dynamodb", count)
+
+
+@dataclass(frozen=True)
+class Cast:
+    """The fixed people tests act as, by their Cognito sub."""
+
+    patient: SeedResult
+    other_patient: SeedResult
+    doctor: SeedResult
+    other_doctor: SeedResult
+    admin: SeedResult
+    marketer: SeedResult
+
+
+@pytest.fixture
+def cast(aws) -> Cast:
+    """The demo cast (the doctor cares for the patient) plus a second patient
+    and a second doctor with no relationship to anyone."""
+    demo = {result.role: result for result in seeding.demo_cast_seed(password=TEST_PASSWORD)}
+    other_patient = seeding.user_seed(
+        person=seeding.SeedPerson("other.patient@medisecure.test", Role.PATIENT, "Riley", "Other", "1990-02-03"),
+        password=TEST_PASSWORD,
+    )
+    other_doctor = seeding.user_seed(
+        person=seeding.SeedPerson("other.doctor@medisecure.test", Role.DOCTOR, "Drew", "Elsewhere", specialty="Neurology"),
+        password=TEST_PASSWORD,
+    )
+    return Cast(
+        patient=demo[Role.PATIENT],
+        other_patient=other_patient,
+        doctor=demo[Role.DOCTOR],
+        other_doctor=other_doctor,
+        admin=demo[Role.ADMIN],
+        marketer=demo[Role.MARKETER],
+    )

@@ -1,9 +1,15 @@
 """The Django admin, signed into through Cognito like every other page and
 open only to the admin role."""
 
+import functools
+
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import redirect, render
 from django.urls import reverse
+
+from audit.domain import DENIED
+from audit.services import audit_record
 
 from medisecure.identity.roles import Role
 from medisecure.identity.session_keys import MFA_ENROLMENT_REQUIRED
@@ -24,7 +30,28 @@ class PortalAdminSite(admin.AdminSite):
             and not request.session.get(MFA_ENROLMENT_REQUIRED)
         )
 
+    def admin_view(self, view, cacheable=False):
+        """Someone signed in without the admin role is refused (and audited)
+        rather than sent round to a sign-in page."""
+        inner = super().admin_view(view, cacheable)
+
+        @functools.wraps(inner)
+        def guarded(request, *args, **kwargs):
+            if request.user.is_authenticated and not self.has_permission(request):
+                audit_record(
+                    request=request, action="access.denied", outcome=DENIED, resource_type="page", resource_id="admin"
+                )
+                return render(request, "errors/403.html", status=403)
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
     def login(self, request, extra_context=None):
-        # No local passwords: the admin signs in through the same OIDC flow.
+        """No local passwords: the admin signs in through the same OIDC flow."""
+        if request.user.is_authenticated:
+            return redirect("admin:index")
         next_url = request.GET.get("next") or reverse("admin:index")
         return redirect_to_login(next_url, reverse("oidc_authentication_init"))
+
+    def logout(self, request, extra_context=None):
+        return redirect("landing")

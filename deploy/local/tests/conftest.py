@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -13,7 +14,8 @@ import requests
 from deploy.local.process import LocalStack
 from medisecure.aws import build_client
 
-REGION = "us-east-1"
+# The region the stack's hosted UI uses too.
+REGION = os.environ.get("AWS_REGION", "us-east-1")
 CALLBACK_URL = "http://127.0.0.1:8000/oidc/callback/"
 SIGNED_OUT_URL = "http://127.0.0.1:8000/signed-out/"
 EMAIL = "dana.doctor@example.org"
@@ -47,10 +49,19 @@ class Pool:
     cognito: object
 
 
+@pytest.fixture(scope="session")
+def cognito(local_stack):
+    # Built once: making a boto3 client costs more than most of these tests.
+    return aws_client("cognito-idp", local_stack)
+
+
 @pytest.fixture
-def pool(local_stack) -> Pool:
+def pool(local_stack, cognito) -> Pool:
     local_stack.reset()
-    cognito = aws_client("cognito-idp", local_stack)
+    return create_pool(local_stack, cognito)
+
+
+def create_pool(local_stack: LocalStack, cognito) -> Pool:
     pool_id = cognito.create_user_pool(PoolName="medisecure-test", MfaConfiguration="OPTIONAL")[
         "UserPool"
     ]["Id"]

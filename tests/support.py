@@ -1,0 +1,85 @@
+"""Signing in for tests the way a browser does: through the portal's
+/oidc/authenticate/, the local stack's hosted UI and back to the callback,
+over real HTTP. The Django test client plays the portal's side; a
+`requests` session plays the browser at the hosted UI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlparse
+
+import pyotp
+import requests
+
+TEST_PASSWORD = "Correct-Horse-9-Battery!"
+
+
+@dataclass
+class HtmlForm:
+    action: str = ""
+    fields: dict = field(default_factory=dict)
+
+
+class _FormParser(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.forms: list[HtmlForm] = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        if tag == "form":
+            self.forms.append(HtmlForm(action=attributes.get("action") or ""))
+        elif tag == "input" and self.forms and attributes.get("name"):
+            self.forms[-1].fields[attributes["name"]] = attributes.get("value") or ""
+
+
+def first_form(html: str) -> HtmlForm:
+    parser = _FormParser()
+    parser.feed(html)
+    return parser.forms[0]
+
+
+def local_path(url: str) -> str:
+    parts = urlparse(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+@dataclass
+class HostedUi:
+    """The browser's side at the hosted UI (keeps its session cookie)."""
+
+    session: requests.Session = field(default_factory=requests.Session)
+
+    def submit(self, page: requests.Response, values: dict) -> requests.Response:
+        form = first_form(page.text)
+        return self.session.post(
+            urljoin(page.url, form.action), data={**form.fields, **values}, allow_redirects=False
+        )
+
+
+def authorize_redirect(client, next_url: str | None = None) -> str:
+    start = client.get("/oidc/authenticate/", {"next": next_url} if next_url else {})
+    assert start.status_code == 302, start.status_code
+    return start["Location"]
+
+
+def hosted_sign_in(
+    hosted: HostedUi, authorize_url: str, email: str, password: str, totp_secret: str | None = None
+) -> str:
+    """Sign in at the hosted UI; returns where it sends the browser back to."""
+    page = hosted.session.get(authorize_url, allow_redirects=False)
+    if page.status_code == 302:  # the hosted UI session is still alive
+        return page.headers["Location"]
+    answer = hosted.submit(page, {"email": email, "password": password})
+    if answer.status_code == 200 and totp_secret:
+        answer = hosted.submit(answer, {"code": pyotp.TOTP(totp_secret).now()})
+    assert answer.status_code == 302, f"hosted UI did not sign in: {answer.status_code}"
+    return answer.headers["Location"]
+
+
+def sign_in(client, email: str, password: str = TEST_PASSWORD, *, totp_secret=None, hosted=None, next_url=None):
+    """The whole flow; returns the portal's response to the callback."""
+    hosted = hosted or HostedUi()
+    callback = hosted_sign_in(hosted, authorize_redirect(client, next_url), email, password, totp_secret)
+    return client.get(local_path(callback))
