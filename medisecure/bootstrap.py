@@ -14,16 +14,9 @@ from django.conf import settings
 from medisecure import aws
 from medisecure.identity.oidc import logout_urls
 from medisecure.identity.roles import Role
+from medisecure.passwords import PASSWORD_POLICY
 from medisecure.tables import TABLES, Table, physical_name
 
-PASSWORD_POLICY = {
-    "MinimumLength": 12,
-    "RequireUppercase": True,
-    "RequireLowercase": True,
-    "RequireNumbers": True,
-    "RequireSymbols": True,
-    "TemporaryPasswordValidityDays": 3,
-}
 OAUTH_SCOPES = ["openid", "email", "profile", "aws.cognito.signin.user.admin"]
 
 

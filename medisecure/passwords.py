@@ -1,10 +1,35 @@
+"""The user pool's password policy, checked here before anything is sent to
+Cognito, and generated passwords that satisfy it. bootstrap_aws creates the
+pool with PASSWORD_POLICY, so the two cannot disagree."""
+
 import secrets
 import string
 
+PASSWORD_POLICY = {
+    "MinimumLength": 12,
+    "RequireUppercase": True,
+    "RequireLowercase": True,
+    "RequireNumbers": True,
+    "RequireSymbols": True,
+    "TemporaryPasswordValidityDays": 3,
+}
+# The symbols Cognito counts as special characters.
+COGNITO_SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
+
+
+def policy_violations(password: str) -> list[str]:
+    """Each rule the password breaks, in words a person can act on."""
+    rules = [
+        (len(password) >= PASSWORD_POLICY["MinimumLength"], f"at least {PASSWORD_POLICY['MinimumLength']} characters"),
+        (any(c.isupper() for c in password), "an upper-case letter"),
+        (any(c.islower() for c in password), "a lower-case letter"),
+        (any(c.isdigit() for c in password), "a number"),
+        (any(c in COGNITO_SYMBOLS for c in password), "a symbol such as ! or -"),
+    ]
+    return [f"Use {wording}." for satisfied, wording in rules if not satisfied]
+
 
 def generate_password() -> str:
-    """A random password that satisfies the user pool's policy (12+ chars,
-    upper, lower, digit, symbol)."""
     alphabet = string.ascii_letters + string.digits
     core = "".join(secrets.choice(alphabet) for _ in range(16))
     return f"{core}-{secrets.choice(string.ascii_uppercase)}{secrets.choice(string.ascii_lowercase)}{secrets.randbelow(10)}!"

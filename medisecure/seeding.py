@@ -7,15 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from botocore.exceptions import ClientError
-
 from audit.domain import ALLOWED
 from audit.services import Actor, audit_record
 from clinicians import repository as providers
 from clinicians.domain import Provider
 from medisecure.identity import cognito
 from medisecure.identity.roles import Role
-from medisecure.passwords import generate_password
+from medisecure.passwords import generate_password, policy_violations
 from patients import repository as patients
 from patients.domain import Patient
 
@@ -52,6 +50,9 @@ def user_seed(*, person: SeedPerson, password: str | None, invite: bool = False)
     """Make sure `person` can sign in with `role`: the Cognito user (permanent
     password and verified email, or an emailed invitation), the group, and
     the patient or provider record that goes with the role."""
+    password = None if invite else (password or generate_password())
+    if password is not None and policy_violations(password):
+        raise PasswordRefused(policy_violations(password))
     existing = cognito.get_pool_user(person.email)
     created = existing is None
     if created:
@@ -61,10 +62,12 @@ def user_seed(*, person: SeedPerson, password: str | None, invite: bool = False)
             family_name=person.family_name,
             suppress_message=not invite,
         )
-        if not invite:
-            cognito.set_permanent_password(person.email, password or generate_password())
     else:
         pool_user = existing
+    # A run cut short after creating the user left it without a password:
+    # this run finishes the job.
+    if password is not None and (created or pool_user.status == "FORCE_CHANGE_PASSWORD"):
+        cognito.set_permanent_password(person.email, password)
     if person.role.value not in cognito.groups_of(person.email):
         cognito.add_to_group(person.email, person.role.value)
     _ensure_domain_record(person, pool_user.sub)
@@ -123,5 +126,7 @@ def demo_cast_seed(*, password: str) -> list[SeedResult]:
     return results
 
 
-def is_password_refused(error: ClientError) -> bool:
-    return error.response["Error"]["Code"] == "InvalidPasswordException"
+class PasswordRefused(Exception):
+    def __init__(self, violations: list[str]):
+        super().__init__(" ".join(violations))
+        self.violations = violations

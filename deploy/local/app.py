@@ -59,13 +59,12 @@ class LocalStackApp:
         # bucket called "login", say) looks like one of the hosted UI's.
         if _is_signed_aws_request(environ):
             return False
-        routes = self.hosted_ui.url_map.bind_to_environ(environ)
         try:
-            routes.match()
+            self.hosted_ui.url_map.bind_to_environ(environ).match()
         except NotFound:
             return False
         except HTTPException:
-            return True  # the hosted UI's path with a wrong method or a missing slash
+            pass  # one of its paths with a wrong method or without its slash: still its answer
         return True
 
 
@@ -76,7 +75,12 @@ def _is_signed_aws_request(environ) -> bool:
 
 
 def _create_hosted_ui(context: hosted_ui.StackContext) -> Flask:
-    app = Flask(__name__, template_folder=str(Path(__file__).parent / "templates"))
+    # No static folder: Flask would otherwise claim every path under /static/.
+    app = Flask(
+        __name__,
+        static_folder=None,
+        template_folder=str(Path(__file__).parent / "templates"),
+    )
     app.extensions["local_stack"] = context
     app.register_blueprint(hosted_ui.blueprint)
     app.register_blueprint(outbox.blueprint)

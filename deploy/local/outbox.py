@@ -24,6 +24,8 @@ MESSAGE_ID = re.compile(rb'<MessageId>([^<]+)</MessageId>|"MessageId"\s*:\s*"([^
 # moto stores a message's HTML part when it has one, else its text part.
 HTML_TAG = re.compile(r"<(!doctype|html|body|div|p|table|br|a|span|h[1-6])\b", re.IGNORECASE)
 
+NEVER = datetime.min.replace(tzinfo=timezone.utc)
+
 blueprint = Blueprint("outbox", __name__)
 
 
@@ -75,15 +77,17 @@ def is_ses_request(environ) -> bool:
 
 def sent_mail(log: SendLog) -> list[Mail]:
     """Every message moto holds, newest first."""
+    # Copies of moto's dicts and lists: other threads may be adding to them.
     stored = [
-        (index, message)
+        message
         for account in list(ses_backends.values())
         for backend in list(account.values())
-        for index, message in enumerate(list(backend.sent_messages))
+        for message in list(backend.sent_messages)
     ]
-    mail = [(index, _as_mail(message, log.sent_at(message.id))) for index, message in stored]
-    mail.sort(key=lambda pair: (pair[1].sent_at or datetime.min.replace(tzinfo=timezone.utc), pair[0]))
-    return [item for _, item in reversed(mail)]
+    mail = [_as_mail(message, log.sent_at(message.id)) for message in stored]
+    # Stable sort on a reversed list: messages sent in the same instant (or
+    # with no time noted) stay newest first as moto appended them.
+    return sorted(reversed(mail), key=lambda item: item.sent_at or NEVER, reverse=True)
 
 
 @blueprint.get("/_outbox/")

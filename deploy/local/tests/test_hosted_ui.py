@@ -263,6 +263,20 @@ def test_it_reuses_the_hosted_session_until_logout(browser):
     assert '<label for="password">' in after.text
 
 
+def test_it_honours_prompt_none_and_prompt_login(browser):
+    silent = browser.authorize(prompt="none")
+    assert silent.status_code == 302
+    assert "error=login_required" in silent.headers["Location"]
+    assert f"state={browser.state}" in silent.headers["Location"]
+
+    browser.tokens()
+
+    assert browser.code_from(browser.authorize(prompt="none"))
+    forced = browser.authorize(prompt="login")
+    assert forced.status_code == 200
+    assert '<label for="password">' in forced.text
+
+
 def test_it_sets_its_session_cookie_httponly_and_samesite_lax(browser):
     redirect = browser.sign_in()
 

@@ -1,6 +1,5 @@
 import os
 
-from botocore.exceptions import ClientError
 from django.core.management.base import BaseCommand, CommandError
 
 from medisecure import seeding
@@ -38,10 +37,8 @@ class Command(BaseCommand):
                 results = [self._seed_one(options, password)]
             else:
                 results = seeding.demo_cast_seed(password=password)
-        except ClientError as error:
-            if seeding.is_password_refused(error):
-                raise CommandError("The password does not meet the user pool's policy.") from error
-            raise
+        except seeding.PasswordRefused as refused:
+            raise CommandError(f"The password does not meet the user pool's policy: {refused}") from refused
         for result in results:
             state = "created" if result.created else "already there (left unchanged)"
             self.stdout.write(f"{result.role.value:9} {result.email:28} {state}")
