@@ -5,12 +5,15 @@ import functools
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from audit.domain import DENIED
 from audit.services import audit_record
 
+from medisecure.identity import services as identity_services
+from medisecure.identity.oidc import cognito_logout_url
 from medisecure.identity.roles import Role
 from medisecure.identity.session_keys import MFA_ENROLMENT_REQUIRED
 
@@ -54,4 +57,9 @@ class PortalAdminSite(admin.AdminSite):
         return redirect_to_login(next_url, reverse("oidc_authentication_init"))
 
     def logout(self, request, extra_context=None):
-        return redirect("landing")
+        """The admin's "Log out" ends the portal and the Cognito session."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        logout_url = cognito_logout_url()
+        identity_services.sign_out(request=request)
+        return redirect(logout_url)

@@ -316,9 +316,13 @@ def _checked_authorize_request(pools: UserPools, args) -> AuthorizeRequest:
     if redirect_uri not in client.callback_urls:
         raise InvalidAuthorizeRequest("The redirect URI is not registered for this application.")
     if args.get("response_type") != "code":
-        raise InvalidAuthorizeRequest("Only the authorization code flow (response_type=code) is supported.")
+        raise InvalidAuthorizeRequest(
+            "Only the authorization code flow (response_type=code) is supported."
+        )
     if not client.oauth_enabled or "code" not in client.oauth_flows:
-        raise InvalidAuthorizeRequest("This application is not allowed to use the authorization code flow.")
+        raise InvalidAuthorizeRequest(
+            "This application is not allowed to use the authorization code flow."
+        )
     if not args.get("code_challenge") or args.get("code_challenge_method") != "S256":
         raise InvalidAuthorizeRequest("A PKCE code challenge with method S256 is required.")
     scope = args.get("scope", "") or " ".join(client.oauth_scopes)

@@ -282,7 +282,9 @@ def _auth_result(answer: dict) -> AuthResult:
     )
 
 
-def _with_secret_hash(parameters: dict[str, str], client: AppClient, username: str) -> dict[str, str]:
+def _with_secret_hash(
+    parameters: dict[str, str], client: AppClient, username: str
+) -> dict[str, str]:
     secret_hash = client.secret_hash(username)
     return {**parameters, "SECRET_HASH": secret_hash} if secret_hash else parameters
 

@@ -39,7 +39,8 @@ def test_it_issues_a_code_and_tokens_for_the_right_password(browser):
     assert form.status_code == 200
     assert '<label for="email">' in form.text
 
-    response = browser.exchange(browser.code_from(browser.submit(form, email=EMAIL, password=PASSWORD)))
+    redirect = browser.submit(form, email=EMAIL, password=PASSWORD)
+    response = browser.exchange(browser.code_from(redirect))
 
     assert response.status_code == 200
     tokens = response.json()
@@ -336,11 +337,14 @@ def test_it_challenges_for_totp_when_the_user_has_mfa(browser):
 
 
 def test_it_asks_for_a_new_password_when_cognito_requires_one(browser):
-    add_user(browser.pool.cognito, browser.pool.pool_id, "new@example.org", "Temporary-pass-1", temporary=True)
+    pool = browser.pool
+    add_user(pool.cognito, pool.pool_id, "new@example.org", "Temporary-pass-1", temporary=True)
     form = browser.sign_in(email="new@example.org", password="Temporary-pass-1")
     assert '<label for="new_password">' in form.text
 
-    mismatch = browser.submit(form, new_password="Brand-new-pass-1", confirm_password="Other-pass-1")
+    mismatch = browser.submit(
+        form, new_password="Brand-new-pass-1", confirm_password="Other-pass-1"
+    )
     assert "do not match" in mismatch.text
 
     signed_in = browser.submit(
@@ -393,7 +397,10 @@ def test_it_shows_sent_mail_in_the_outbox(pool, local_stack):
     assert "<b>123456</b>" not in listing.text
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", listing.text)
     assert "<iframe sandbox" in message.text
-    assert "srcdoc=\"&lt;p&gt;Your code is &lt;strong&gt;123456&lt;/strong&gt; &amp; &#34;valid&#34;&lt;/p&gt;\"" in message.text
+    escaped = (
+        "&lt;p&gt;Your code is &lt;strong&gt;123456&lt;/strong&gt; &amp; &#34;valid&#34;&lt;/p&gt;"
+    )
+    assert f'srcdoc="{escaped}"' in message.text
 
 
 def test_the_outbox_shows_a_plain_text_message_in_a_pre(pool, local_stack):
@@ -402,7 +409,10 @@ def test_the_outbox_shows_a_plain_text_message_in_a_pre(pool, local_stack):
     sent = ses.send_email(
         Source="noreply@medisecure.example",
         Destination={"ToAddresses": ["pat@example.org"]},
-        Message={"Subject": {"Data": "Hello"}, "Body": {"Text": {"Data": "Code: 654321 <https://x>"}}},
+        Message={
+            "Subject": {"Data": "Hello"},
+            "Body": {"Text": {"Data": "Code: 654321 <https://x>"}},
+        },
     )
 
     message = requests.get(f"{pool.url}/_outbox/{sent['MessageId']}")
@@ -414,8 +424,11 @@ def test_reset_forgets_issued_codes(browser, local_stack):
     code = browser.code_from(browser.sign_in())
 
     local_stack.reset()
-    # Rebuilt the same way, the pool and its client keep their ids (HASH strategy).
-    browser.pool = create_pool(local_stack, browser.pool.cognito)
+    rebuilt = create_pool(local_stack, browser.pool.cognito)
+    # Rebuilt the same way, the client keeps its id (HASH strategy), so only
+    # the reset can be why the code is refused.
+    assert rebuilt.client_id == browser.pool.client_id
+    browser.pool = rebuilt
 
     assert browser.exchange(code).json() == {"error": "invalid_grant"}
 
@@ -423,7 +436,12 @@ def test_reset_forgets_issued_codes(browser, local_stack):
 def test_the_store_refuses_an_expired_code(monkeypatch):
     store = Store()
     code = store.issue_code(
-        client_id="c", redirect_uri="r", code_challenge="x", id_token="i", access_token="a", refresh_token="t"
+        client_id="c",
+        redirect_uri="r",
+        code_challenge="x",
+        id_token="i",
+        access_token="a",
+        refresh_token="t",
     )
     later = store_module.time.monotonic() + store_module.CODE_LIFETIME_SECONDS + 1
     monkeypatch.setattr(store_module.time, "monotonic", lambda: later)
