@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 @dataclass(frozen=True)
@@ -19,6 +20,10 @@ class Patient:
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}".strip()
+
+    @property
+    def birth_date(self) -> date | None:
+        return date.fromisoformat(self.date_of_birth) if self.date_of_birth else None
 
     @property
     def sort_name(self) -> str:
