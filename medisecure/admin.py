@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.contrib.auth.models import Group
 
 from medisecure.models import User
+
+# Roles are Cognito groups, managed in Cognito; Django's own groups are unused.
+admin.site.unregister(Group)
 
 
 @admin.register(User)

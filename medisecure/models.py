@@ -18,6 +18,10 @@ class User(AbstractUser):
     class Meta:
         db_table = "medisecure_user"
 
+    def get_short_name(self):
+        # The username is an opaque Cognito sub; greet people by email.
+        return self.email or self.username
+
     @property
     def role_enum(self) -> Role | None:
         return Role(self.role) if self.role else None

@@ -9,6 +9,8 @@
 from __future__ import annotations
 
 import collections
+import ctypes
+import signal
 import socket
 import subprocess
 import sys
@@ -23,6 +25,17 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_TIMEOUT_SECONDS = 30
 STOP_TIMEOUT_SECONDS = 10
 KEPT_OUTPUT_LINES = 200
+PR_SET_PDEATHSIG = 1
+
+
+def _end_with_parent() -> None:
+    """Ask Linux to stop the stack when the process that started it dies, so a
+    killed `make run` or test session leaves no stack holding its port."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    except OSError:
+        pass  # not Linux: stop() still ends it on every normal exit
 
 
 class LocalStackError(RuntimeError):
@@ -46,6 +59,7 @@ class LocalStack:
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
+            preexec_fn=_end_with_parent,
         )
         # Read the output for as long as the server runs: a full pipe would block it.
         self._reader = threading.Thread(target=self._read_output, daemon=True)

@@ -8,6 +8,7 @@ start begins empty, and the demo accounts are made again."""
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -46,6 +47,10 @@ def _banner(password: str, stack_url: str) -> str:
 """
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main() -> int:
     env = {**os.environ, "MEDISECURE_ENV": "local"}
     stack_url = env.setdefault("LOCAL_STACK_URL", "http://127.0.0.1:4566")
@@ -56,6 +61,9 @@ def main() -> int:
             return 1
     password = env.get("DEMO_PASSWORD") or generate_password()
     env["DEMO_PASSWORD"] = password
+    # `kill` or a closed terminal stops the stack as cleanly as Ctrl-C does.
+    for stop_signal in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(stop_signal, _interrupt)
     stack = LocalStack()
     stack.start(port=port)
     try:
@@ -63,7 +71,7 @@ def main() -> int:
         _manage("bootstrap_aws", env=env)
         _manage("seed_users", env=env)
         print(_banner(password, stack_url), flush=True)
-        subprocess.run([sys.executable, "manage.py", "runserver", PORTAL_ADDRESS], cwd=REPO, env=env)
+        subprocess.run([sys.executable, "manage.py", "runserver", "--noreload", PORTAL_ADDRESS], cwd=REPO, env=env)
     except KeyboardInterrupt:
         pass
     finally:
