@@ -186,8 +186,9 @@ def test_staff_must_enrol_in_totp_then_sign_in_with_it(client, cast, settings):
 
     held = client.get("/doctor/")
     assert held.status_code == 302 and held["Location"] == "/account/mfa/"
-    setup = client.get("/account/mfa/")
-    secret = setup.context["secret"]
+    assert client.get("/account/mfa/").context["pending"] is None  # GET changes nothing
+    setup = client.post("/account/mfa/", {"start": "1"}, follow=True)
+    secret = setup.context["pending"]["secret"]
     wrong = client.post("/account/mfa/", {"code": "000000"})
     assert wrong.status_code == 200 and "did not match" in wrong.content.decode()
 

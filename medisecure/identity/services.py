@@ -57,14 +57,17 @@ def sign_out(*, request) -> None:
     auth.logout(request)
 
 
-def mfa_enrolment_begin(*, request) -> dict:
-    """The secret (and a QR code of it) for the person's authenticator app.
-    The secret stays in the server-side session until the first code checks
-    out, so a page reload shows the same one."""
+def mfa_enrolment_begin(*, request) -> None:
+    """Ask Cognito for a new TOTP secret. It stays in the server-side session
+    until the first code checks out, so a reload shows the same one."""
+    request.session[MFA_PENDING_SECRET] = cognito.begin_totp_enrolment(request.session[ACCESS_TOKEN])
+
+
+def mfa_enrolment_pending(*, request) -> dict | None:
+    """The pending secret and a QR code of it, or None before set-up starts."""
     secret = request.session.get(MFA_PENDING_SECRET)
     if not secret:
-        secret = cognito.begin_totp_enrolment(request.session[ACCESS_TOKEN])
-        request.session[MFA_PENDING_SECRET] = secret
+        return None
     label = quote(f"{settings.CLINIC_NAME}:{request.user.email}")
     uri = f"otpauth://totp/{label}?secret={secret}&issuer={quote(settings.CLINIC_NAME)}"
     qr_svg = segno.make(uri, error="m").svg_inline(scale=4, title="QR code for your authenticator app")
@@ -82,4 +85,4 @@ def mfa_enrolment_finish(*, request, code: str) -> None:
         audit_record(request=request, action="auth.mfa_enrolment", outcome=DENIED)
         raise
     audit_record(request=request, actor=actor, action="auth.mfa_enrolment", outcome=ALLOWED)
-    auth.logout(request)
+    auth.logout(request)  # also drops the pending secret

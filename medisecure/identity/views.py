@@ -71,6 +71,9 @@ def home(request):
 
 @signed_in
 def mfa_setup(request):
+    if request.method == "POST" and "start" in request.POST:
+        services.mfa_enrolment_begin(request=request)
+        return redirect("mfa_setup")
     form = TotpCodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -79,8 +82,8 @@ def mfa_setup(request):
             form.add_error("code", "That code did not match. Wait for a new code and try again.")
         else:
             return redirect(cognito_logout_url(reason="mfa-ready"))
-    context = services.mfa_enrolment_begin(request=request)
-    return render(request, "identity/mfa_setup.html", {"form": form, **context})
+    pending = services.mfa_enrolment_pending(request=request)
+    return render(request, "identity/mfa_setup.html", {"form": form, "pending": pending})
 
 
 mfa_setup.allowed_during_mfa_enrolment = True
