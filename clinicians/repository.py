@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
+from boto3.dynamodb.conditions import Key
 
 from clinicians.domain import Provider
 from medisecure import dynamo
@@ -42,23 +41,14 @@ def add(provider: Provider) -> None:
         "createdAt": provider.created_at,
     }
     try:
-        dynamo.client().put_item(
-            TableName=dynamo.name(PROVIDERS),
-            Item=dynamo.to_item(values),
-            **dynamo.condition_kwargs(Attr("providerId").not_exists()),
-        )
-    except ClientError as error:
-        if dynamo.is_conditional_failure(error):
-            raise ProviderExists(provider.provider_id) from error
-        raise
+        dynamo.put_new(PROVIDERS, values)
+    except dynamo.ItemExists as exists:
+        raise ProviderExists(provider.provider_id) from exists
 
 
 def get(provider_id: str) -> Provider | None:
-    response = dynamo.client().get_item(
-        TableName=dynamo.name(PROVIDERS), Key=dynamo.to_item({"providerId": provider_id})
-    )
-    item = response.get("Item")
-    return _from(dynamo.from_item(item)) if item else None
+    values = dynamo.get(PROVIDERS, {"providerId": provider_id})
+    return _from(values) if values else None
 
 
 def get_many(provider_ids: list[str]) -> dict[str, Provider]:

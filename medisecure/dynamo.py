@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from boto3.dynamodb.conditions import ConditionBase, ConditionExpressionBuilder
+from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
+from botocore.exceptions import ClientError
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from django.core import signing
 
@@ -74,6 +75,30 @@ def condition_kwargs(condition: ConditionBase) -> dict[str, Any]:
     if built.attribute_value_placeholders:
         kwargs["ExpressionAttributeValues"] = to_item(built.attribute_value_placeholders)
     return kwargs
+
+
+class ItemExists(Exception):
+    """A put that must create a new item found one already there."""
+
+
+def put_new(table: Table, values: dict[str, Any]) -> None:
+    """Create an item; ItemExists if one with the same key is already there
+    (decided by DynamoDB, so two racing writers cannot both succeed)."""
+    try:
+        client().put_item(
+            TableName=name(table),
+            Item=to_item(values),
+            **condition_kwargs(Attr(table.partition.name).not_exists()),
+        )
+    except ClientError as error:
+        if is_conditional_failure(error):
+            raise ItemExists from error
+        raise
+
+
+def get(table: Table, key: dict[str, Any]) -> dict[str, Any] | None:
+    item = client().get_item(TableName=name(table), Key=to_item(key)).get("Item")
+    return from_item(item) if item else None
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from boto3.dynamodb.conditions import Attr, Key
-from botocore.exceptions import ClientError
+from boto3.dynamodb.conditions import Key
 
 from medisecure import dynamo
 from medisecure.tables import CARE_TEAM, PATIENTS
@@ -42,23 +41,14 @@ def _patient_values(patient: Patient) -> dict:
 
 def add(patient: Patient) -> None:
     try:
-        dynamo.client().put_item(
-            TableName=dynamo.name(PATIENTS),
-            Item=dynamo.to_item(_patient_values(patient)),
-            **dynamo.condition_kwargs(Attr("patientId").not_exists()),
-        )
-    except ClientError as error:
-        if dynamo.is_conditional_failure(error):
-            raise PatientExists(patient.patient_id) from error
-        raise
+        dynamo.put_new(PATIENTS, _patient_values(patient))
+    except dynamo.ItemExists as exists:
+        raise PatientExists(patient.patient_id) from exists
 
 
 def get(patient_id: str) -> Patient | None:
-    response = dynamo.client().get_item(
-        TableName=dynamo.name(PATIENTS), Key=dynamo.to_item({"patientId": patient_id})
-    )
-    item = response.get("Item")
-    return _patient_from(dynamo.from_item(item)) if item else None
+    values = dynamo.get(PATIENTS, {"patientId": patient_id})
+    return _patient_from(values) if values else None
 
 
 def get_by_email(email: str) -> Patient | None:
@@ -80,33 +70,23 @@ def _member_from(values: dict) -> CareTeamMember:
 
 def care_team_add(*, patient: Patient, provider_id: str, since: str, reason: str) -> None:
     """Link a doctor to a patient. Linking twice keeps the first link."""
+    values = {
+        "patientId": patient.patient_id,
+        "providerId": provider_id,
+        "patientSortName": patient.sort_name,
+        "patientName": patient.full_name,
+        "since": since,
+        "reason": reason,
+    }
     try:
-        dynamo.client().put_item(
-            TableName=dynamo.name(CARE_TEAM),
-            Item=dynamo.to_item(
-                {
-                    "patientId": patient.patient_id,
-                    "providerId": provider_id,
-                    "patientSortName": patient.sort_name,
-                    "patientName": patient.full_name,
-                    "since": since,
-                    "reason": reason,
-                }
-            ),
-            **dynamo.condition_kwargs(Attr("patientId").not_exists()),
-        )
-    except ClientError as error:
-        if not dynamo.is_conditional_failure(error):
-            raise
+        dynamo.put_new(CARE_TEAM, values)
+    except dynamo.ItemExists:
+        pass
 
 
 def care_team_get(*, patient_id: str, provider_id: str) -> CareTeamMember | None:
-    response = dynamo.client().get_item(
-        TableName=dynamo.name(CARE_TEAM),
-        Key=dynamo.to_item({"patientId": patient_id, "providerId": provider_id}),
-    )
-    item = response.get("Item")
-    return _member_from(dynamo.from_item(item)) if item else None
+    values = dynamo.get(CARE_TEAM, {"patientId": patient_id, "providerId": provider_id})
+    return _member_from(values) if values else None
 
 
 def care_team_of_patient(patient_id: str) -> list[CareTeamMember]:
