@@ -47,33 +47,22 @@ def _plain_number(value: Any) -> Any:
     return value
 
 
-def merge_expressions(key_condition: ConditionBase, condition: ConditionBase | None = None) -> dict[str, Any]:
-    """A key condition plus an optional filter, their placeholders kept apart."""
-    builder = ConditionExpressionBuilder()
-    key = builder.build_expression(key_condition, is_key_condition=True)
-    kwargs: dict[str, Any] = {"KeyConditionExpression": key.condition_expression}
-    names = dict(key.attribute_name_placeholders)
-    values = dict(key.attribute_value_placeholders)
-    if condition is not None:
-        # The same builder keeps numbering placeholders, so they cannot clash.
-        built = builder.build_expression(condition)
-        kwargs["FilterExpression"] = built.condition_expression
-        names.update(built.attribute_name_placeholders)
-        values.update(built.attribute_value_placeholders)
+def key_condition_kwargs(key_condition: ConditionBase) -> dict[str, Any]:
+    expression, names, values = ConditionExpressionBuilder().build_expression(key_condition, is_key_condition=True)
+    return _expression_kwargs("KeyConditionExpression", expression, names, values)
+
+
+def condition_kwargs(condition: ConditionBase) -> dict[str, Any]:
+    expression, names, values = ConditionExpressionBuilder().build_expression(condition)
+    return _expression_kwargs("ConditionExpression", expression, names, values)
+
+
+def _expression_kwargs(keyword: str, expression: str, names: dict, values: dict) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {keyword: expression}
     if names:
         kwargs["ExpressionAttributeNames"] = names
     if values:
         kwargs["ExpressionAttributeValues"] = to_item(values)
-    return kwargs
-
-
-def condition_kwargs(condition: ConditionBase) -> dict[str, Any]:
-    built = ConditionExpressionBuilder().build_expression(condition)
-    kwargs: dict[str, Any] = {"ConditionExpression": built.condition_expression}
-    if built.attribute_name_placeholders:
-        kwargs["ExpressionAttributeNames"] = built.attribute_name_placeholders
-    if built.attribute_value_placeholders:
-        kwargs["ExpressionAttributeValues"] = to_item(built.attribute_value_placeholders)
     return kwargs
 
 
@@ -125,7 +114,7 @@ def query_page(
         "TableName": name(table),
         "Limit": limit,
         "ScanIndexForward": not newest_first,
-        **merge_expressions(key_condition),
+        **key_condition_kwargs(key_condition),
     }
     if index:
         kwargs["IndexName"] = index
