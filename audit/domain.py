@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, time, timezone
 
 ALLOWED = "allowed"
 DENIED = "denied"
@@ -58,3 +59,116 @@ def seal(event: AuditEvent, *, chain_id: str, chain_seq: int, prev_hash: str) ->
 
 def is_intact(event: AuditEvent) -> bool:
     return hashlib.sha256(canonical_bytes(replace(event, hash=""))).hexdigest() == event.hash
+
+
+def chain_position(event: AuditEvent) -> str:
+    """Where an event sits in its chain's index: its time, then its sequence
+    number. Appends never let a chain's time go backwards, so this orders a
+    chain exactly as its sequence numbers do, and a time range is a key range."""
+    return f"{event.timestamp}#{event.chain_seq:012d}"
+
+
+@dataclass(frozen=True)
+class SearchFilters:
+    user_id: str = ""
+    patient_id: str = ""
+    action: str = ""
+    outcome: str = ""
+    since: str = ""  # ISO 8601 UTC, inclusive
+    until: str = ""  # ISO 8601 UTC, inclusive
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing wrong with a chain, precise enough to find the event."""
+
+    kind: str  # "altered", "missing" or "out_of_order"
+    chain_id: str
+    chain_seq: int
+    event_id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    last_seq: int
+    last_hash: str
+
+
+def verify_chain_segment(
+    chain_id: str,
+    events: list[AuditEvent],
+    *,
+    before: AuditEvent | None,
+    after: AuditEvent | None,
+    head: ChainHead,
+) -> list[Finding]:
+    """Check one chain's events in a time range, with the event just before
+    and just after the range, against the chain's head."""
+    findings = [
+        Finding("altered", chain_id, event.chain_seq, event.event_id,
+                f"event {event.event_id} (sequence {event.chain_seq}) does not match its seal")
+        for event in events + ([after] if after else [])
+        if not is_intact(event)
+    ]
+    sequence = ([before] if before else []) + events + ([after] if after else [])
+    if before is None and sequence and sequence[0].chain_seq > 1:
+        first = sequence[0]
+        findings.append(Finding("missing", chain_id, 1, "",
+                                f"events 1 to {first.chain_seq - 1} before event {first.event_id} are missing"))
+    for previous, current in zip(sequence, sequence[1:]):
+        findings += _link_findings(chain_id, previous, current)
+    last = sequence[-1] if sequence else None
+    if after is None:
+        findings += _head_findings(chain_id, last, head)
+    return findings
+
+
+def _link_findings(chain_id: str, previous: AuditEvent, current: AuditEvent) -> list[Finding]:
+    expected = previous.chain_seq + 1
+    if current.chain_seq > expected:
+        return [Finding("missing", chain_id, expected, "",
+                        f"events {expected} to {current.chain_seq - 1} between {previous.event_id} "
+                        f"and {current.event_id} are missing")]
+    if current.chain_seq < expected:
+        return [Finding("out_of_order", chain_id, current.chain_seq, current.event_id,
+                        f"event {current.event_id} (sequence {current.chain_seq}) is out of order "
+                        f"after {previous.event_id} (sequence {previous.chain_seq})")]
+    if current.prev_hash != previous.hash:
+        return [Finding("altered", chain_id, current.chain_seq, current.event_id,
+                        f"event {current.event_id} does not follow {previous.event_id}: "
+                        "one of them was replaced or re-sealed")]
+    return []
+
+
+def _head_findings(chain_id: str, last: AuditEvent | None, head: ChainHead) -> list[Finding]:
+    last_seq = last.chain_seq if last else 0
+    if head.last_seq > last_seq:
+        return [Finding("missing", chain_id, last_seq + 1, "",
+                        f"events {last_seq + 1} to {head.last_seq} at the end of the chain are missing")]
+    if last is not None and head.last_hash != last.hash:
+        return [Finding("altered", chain_id, last.chain_seq, last.event_id,
+                        f"the newest event {last.event_id} is not the one the chain head sealed")]
+    return []
+
+
+@dataclass(frozen=True)
+class Verdict:
+    since: str
+    until: str
+    chains_checked: int
+    events_checked: int
+    findings: tuple[Finding, ...]
+
+    @property
+    def intact(self) -> bool:
+        return not self.findings
+
+
+TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+
+
+def timestamp_bound(day: date, *, end: bool) -> str:
+    """The first (or last) stored timestamp of a UTC day, as events store it."""
+    moment = datetime.combine(day, time.max if end else time.min, tzinfo=timezone.utc)
+    return moment.strftime(TIMESTAMP_FORMAT)

@@ -1,29 +1,34 @@
 """Every DynamoDB call for the audit trail.
 
 Events are appended to one of a few fixed hash chains. Each chain has a head
-item (in the same table, outside every index) naming its last sequence number
-and hash; an append is one transaction that puts the new event and moves the
-head on, conditional on the head being where we read it, so concurrent
-writers never fork a chain. Events are only ever put, never updated.
+item (in the same table, outside every index) naming its last sequence
+number, hash and time; an append is one transaction that puts the new event
+and moves the head on, conditional on the head being where we read it, so
+concurrent writers never fork a chain. Events are only ever put, never
+updated or deleted (they expire by TTL).
 """
 
 from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import asdict
-from typing import Sequence
+from dataclasses import asdict, replace
+from typing import Iterator, Sequence
 
-from boto3.dynamodb.conditions import Attr, Key
+from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
-from audit.domain import GENESIS_HASH, AuditEvent, seal
+from audit.domain import GENESIS_HASH, AuditEvent, ChainHead, SearchFilters, chain_position, seal
 from medisecure import dynamo
 from medisecure.tables import AUDIT_LOGS
 
-APPEND_ATTEMPTS = 12
-BACKOFF_SECONDS = 0.005
+APPEND_ATTEMPTS = 30
+BACKOFF_SECONDS = 0.002
+BACKOFF_CAP_SECONDS = 0.05
 HEAD_SORT_KEY = "HEAD"
+MAX_QUERIES_PER_PAGE = 10
+CHAIN_PAGE = 200
+END_OF_TIME = "~"  # sorts after any timestamp and chain position
 
 
 class AuditWriteFailed(Exception):
@@ -56,11 +61,12 @@ def _to_values(event: AuditEvent, expires_at: int) -> dict:
     values = {_ATTRIBUTES[key]: value for key, value in asdict(event).items()}
     # GSI key attributes may not be empty strings: leave them out instead.
     values = {key: value for key, value in values.items() if value != ""}
+    values["chainPos"] = chain_position(event)
     values["expiresAt"] = expires_at
     return values
 
 
-def _from_values(values: dict) -> AuditEvent:
+def event_from_values(values: dict) -> AuditEvent:
     fields = {field: values.get(attribute, "") for field, attribute in _ATTRIBUTES.items()}
     fields["detail"] = values.get("detail") or {}
     fields["chain_seq"] = int(values.get("chainSeq", 0))
@@ -68,7 +74,10 @@ def _from_values(values: dict) -> AuditEvent:
 
 
 def _head_key(chain_id: str) -> dict:
-    return dynamo.to_item({"eventId": f"chainhead#{chain_id}", "timestamp": HEAD_SORT_KEY})
+    return {"eventId": f"chainhead#{chain_id}", "timestamp": HEAD_SORT_KEY}
+
+
+# --- appending ---------------------------------------------------------------
 
 
 def append(
@@ -82,37 +91,50 @@ def append(
     (TransactWriteItems entries for the PHI change the event describes), all
     or nothing."""
     expires_at = int(time.time()) + retention_seconds
-    for _attempt in range(APPEND_ATTEMPTS):
+    for attempt in range(APPEND_ATTEMPTS):
         chain_id = f"{event.org_id}#chain-{secrets.randbelow(chain_count)}"
-        last_seq, last_hash = _read_head(chain_id)
-        sealed = seal(event, chain_id=chain_id, chain_seq=last_seq + 1, prev_hash=last_hash)
+        head, head_time = _read_head(chain_id)
+        # A chain's time never goes backwards, so its index orders it by time.
+        timestamp = max(event.timestamp, head_time)
+        sealed = seal(
+            replace(event, timestamp=timestamp),
+            chain_id=chain_id,
+            chain_seq=head.last_seq + 1,
+            prev_hash=head.last_hash,
+        )
         try:
-            _write(sealed, last_seq, expires_at, extra_writes)
+            _write(sealed, head.last_seq, expires_at, extra_writes)
             return sealed
         except ClientError as error:
-            if not _head_moved(error, len(extra_writes)):
+            if not _head_moved(error):
                 raise
-            # Another writer took this head; back off a little (jittered) and
-            # try again on a freshly read head, likely on another chain.
-            time.sleep(BACKOFF_SECONDS * (1 + secrets.randbelow(4)) * (_attempt + 1))
+        # Another writer took this head: back off a little (jittered) and try
+        # again on a fresh head, likely of another chain.
+        delay = min(BACKOFF_CAP_SECONDS, BACKOFF_SECONDS * (attempt + 1))
+        time.sleep(delay * (1 + secrets.randbelow(100)) / 100)
     raise AuditWriteFailed("audit chain stayed contended")
 
 
-def _read_head(chain_id: str) -> tuple[int, str]:
+def _read_head(chain_id: str) -> tuple[ChainHead, str]:
     response = dynamo.client().get_item(
-        TableName=dynamo.name(AUDIT_LOGS), Key=_head_key(chain_id), ConsistentRead=True
+        TableName=dynamo.name(AUDIT_LOGS), Key=dynamo.to_item(_head_key(chain_id)), ConsistentRead=True
     )
     head = dynamo.from_item(response.get("Item", {}))
-    return int(head.get("lastSeq", 0)), head.get("lastHash", GENESIS_HASH)
+    return (
+        ChainHead(int(head.get("lastSeq", 0)), head.get("lastHash", GENESIS_HASH)),
+        head.get("lastTimestamp", ""),
+    )
+
+
+def read_head(chain_id: str) -> ChainHead:
+    return _read_head(chain_id)[0]
 
 
 def _write(event: AuditEvent, last_seq: int, expires_at: int, extra_writes: Sequence[dict]) -> None:
     table = dynamo.name(AUDIT_LOGS)
-    head_guard = (
-        Attr("eventId").not_exists() if last_seq == 0 else Attr("lastSeq").eq(last_seq)
-    )
+    head_guard = Attr("eventId").not_exists() if last_seq == 0 else Attr("lastSeq").eq(last_seq)
     head = {
-        **dynamo.from_item(_head_key(event.chain_id)),
+        **_head_key(event.chain_id),
         "headOf": event.chain_id,
         "lastSeq": event.chain_seq,
         "lastHash": event.hash,
@@ -132,34 +154,108 @@ def _write(event: AuditEvent, last_seq: int, expires_at: int, extra_writes: Sequ
     dynamo.client().transact_write_items(TransactItems=items)
 
 
-def _head_moved(error: ClientError, extra_count: int) -> bool:
+def _head_moved(error: ClientError) -> bool:
     """True when only the chain head's guard failed: another writer got there
     first, and a retry on a fresh head will succeed."""
     if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
         return False
     codes = dynamo.cancellation_codes(error)
-    return len(codes) > 1 and codes[1] == "ConditionalCheckFailed" and all(
-        code in ("None", "") for index, code in enumerate(codes) if index != 1
-    )
+    others = [code for index, code in enumerate(codes) if index != 1]
+    return len(codes) > 1 and codes[1] == "ConditionalCheckFailed" and all(code in ("None", "") for code in others)
 
 
-_LIST_INDEXES = {
-    "userId": "UserIdIndex",
-    "patientId": "PatientIndex",
-    "orgId": "OrgIdIndex",
-    "action": "ActionIndex",
-}
+# --- reading -----------------------------------------------------------------
+
+
+def get(event_id: str, timestamp: str) -> AuditEvent | None:
+    values = dynamo.get(AUDIT_LOGS, {"eventId": event_id, "timestamp": timestamp})
+    return event_from_values(values) if values and "chainId" in values else None
+
+
+def _search_plan(filters: SearchFilters, org_id: str) -> tuple[str, ConditionBase, ConditionBase | None]:
+    """The index that narrows the search most, its key condition, and what is
+    left to filter."""
+    narrowing = [
+        ("patientId", filters.patient_id, "PatientIndex"),
+        ("userId", filters.user_id, "UserIdIndex"),
+        ("action", filters.action, "ActionIndex"),
+        ("orgId", org_id, "OrgIdIndex"),
+    ]
+    attribute, value, index = next(entry for entry in narrowing if entry[1])
+    key = Key(attribute).eq(value) & Key("timestamp").between(filters.since or "0", filters.until or END_OF_TIME)
+    remaining = [
+        Attr(name).eq(wanted)
+        for name, wanted in (
+            ("userId", filters.user_id),
+            ("action", filters.action),
+            ("outcome", filters.outcome),
+        )
+        if wanted and name != attribute
+    ]
+    condition = None
+    for part in remaining:
+        condition = part if condition is None else condition & part
+    return index, key, condition
+
+
+def search(
+    filters: SearchFilters, *, org_id: str, limit: int = 50, page_token: str | None = None
+) -> tuple[list[AuditEvent], str | None]:
+    """One page of events matching `filters`, newest first. Filtered queries
+    can return short pages, so a few queries may fill one page."""
+    index, key, condition = _search_plan(filters, org_id)
+    list_name = f"audit-search:{org_id}:{filters}"
+    start_key = dynamo.decode_page_token(page_token, list_name) if page_token else None
+    found: list[dict] = []
+    for _ in range(MAX_QUERIES_PER_PAGE):
+        items, start_key = dynamo.query(
+            AUDIT_LOGS, key, index=index, limit=limit - len(found), start_key=start_key,
+            newest_first=True, filter_condition=condition,
+        )
+        found += items
+        if len(found) >= limit or not start_key:
+            break
+    token = dynamo.encode_page_token(start_key, list_name) if start_key else None
+    return [event_from_values(item) for item in found], token
+
+
+def search_all(filters: SearchFilters, *, org_id: str, page_size: int = 200) -> Iterator[AuditEvent]:
+    """Every matching event, newest first, fetched a page at a time."""
+    index, key, condition = _search_plan(filters, org_id)
+    start_key = None
+    while True:
+        items, start_key = dynamo.query(
+            AUDIT_LOGS, key, index=index, limit=page_size, start_key=start_key,
+            newest_first=True, filter_condition=condition,
+        )
+        yield from (event_from_values(item) for item in items)
+        if not start_key:
+            return
+
+
+def chain_segment(chain_id: str, since: str, until: str) -> Iterator[AuditEvent]:
+    """A chain's events between two times, in chain order."""
+    key = Key("chainId").eq(chain_id) & Key("chainPos").between(since, until + END_OF_TIME)
+    start_key = None
+    while True:
+        items, start_key = dynamo.query(AUDIT_LOGS, key, index="ChainIndex", limit=CHAIN_PAGE, start_key=start_key)
+        yield from (event_from_values(item) for item in items)
+        if not start_key:
+            return
+
+
+def chain_neighbour(chain_id: str, *, before: str = "", after: str = "") -> AuditEvent | None:
+    """The chain's last event before `before`, or first event after `after`."""
+    if before:
+        key = Key("chainId").eq(chain_id) & Key("chainPos").lt(before)
+    else:
+        key = Key("chainId").eq(chain_id) & Key("chainPos").gt(after + END_OF_TIME)
+    items, _ = dynamo.query(AUDIT_LOGS, key, index="ChainIndex", limit=1, newest_first=bool(before))
+    return event_from_values(items[0]) if items else None
 
 
 def list_by(attribute: str, value: str, *, limit: int = 25, page_token: str | None = None):
-    """Events for one user, patient, organisation or action, newest first."""
-    page = dynamo.query_page(
-        AUDIT_LOGS,
-        Key(attribute).eq(value),
-        index=_LIST_INDEXES[attribute],
-        list_name=f"audit:{attribute}:{value}",
-        limit=limit,
-        page_token=page_token,
-        newest_first=True,
-    )
-    return [_from_values(item) for item in page.items], page.next_token
+    """Events for one user, patient or action, newest first (tests and the
+    patient's "who has viewed my record")."""
+    filters = SearchFilters(**{{"userId": "user_id", "patientId": "patient_id", "action": "action"}[attribute]: value})
+    return search(filters, org_id="", limit=limit, page_token=page_token)

@@ -10,7 +10,7 @@ from typing import Sequence
 from django.conf import settings
 
 from audit import repository
-from audit.domain import AuditEvent
+from audit.domain import TIMESTAMP_FORMAT, AuditEvent
 from audit.repository import AuditWriteFailed  # noqa: F401  (callers catch it from here)
 from medisecure.middleware import client_ip
 
@@ -54,7 +54,7 @@ def audit_record(
     who = actor or (actor_of(request) if request is not None else ANONYMOUS)
     event = AuditEvent(
         event_id=uuid.uuid4().hex,
-        timestamp=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+        timestamp=datetime.now(timezone.utc).strftime(TIMESTAMP_FORMAT),
         org_id=settings.CLINIC_ID,
         user_id=who.user_id,
         role=who.role,

@@ -33,6 +33,34 @@ class PortalAdminSite(admin.AdminSite):
             and not request.session.get(MFA_ENROLMENT_REQUIRED)
         )
 
+    def portal_urls(self):
+        """The admin pages the portal adds for records kept in DynamoDB."""
+        from audit import admin_views as audit_views
+
+        return audit_views.urls(self)
+
+    def get_urls(self):
+        return self.portal_urls() + super().get_urls()
+
+    def get_app_list(self, request, app_label=None):
+        """The admin's index, with the records that live in DynamoDB listed
+        beside the ORM's."""
+        app_list = super().get_app_list(request, app_label)
+        if app_label in (None, "compliance"):
+            app_list.append(
+                {
+                    "name": "Compliance",
+                    "app_label": "compliance",
+                    "app_url": reverse("admin:audit_list"),
+                    "has_module_perms": True,
+                    "models": [
+                        _entry("Audit trail", "admin:audit_list"),
+                        _entry("Verify the audit trail", "admin:audit_verify"),
+                    ],
+                }
+            )
+        return app_list
+
     def admin_view(self, view, cacheable=False):
         """Someone signed in without the admin role is refused (and audited)
         rather than sent round to a sign-in page."""
@@ -63,3 +91,7 @@ class PortalAdminSite(admin.AdminSite):
         logout_url = cognito_logout_url()
         identity_services.sign_out(request=request)
         return redirect(logout_url)
+
+
+def _entry(name: str, url_name: str) -> dict:
+    return {"name": name, "object_name": name, "admin_url": reverse(url_name), "view_only": True, "perms": {"view": True}}

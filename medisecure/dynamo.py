@@ -47,9 +47,22 @@ def _plain_number(value: Any) -> Any:
     return value
 
 
-def key_condition_kwargs(key_condition: ConditionBase) -> dict[str, Any]:
-    expression, names, values = ConditionExpressionBuilder().build_expression(key_condition, is_key_condition=True)
-    return _expression_kwargs("KeyConditionExpression", expression, names, values)
+def query_kwargs(key_condition: ConditionBase, filter_condition: ConditionBase | None = None) -> dict[str, Any]:
+    """KeyConditionExpression (and FilterExpression) for a Query. One builder
+    numbers every name and value, so the two cannot collide."""
+    builder = ConditionExpressionBuilder()
+    expression, names, values = builder.build_expression(key_condition, is_key_condition=True)
+    kwargs = _expression_kwargs("KeyConditionExpression", expression, names, values)
+    if filter_condition is not None:
+        expression, more_names, more_values = builder.build_expression(filter_condition)
+        kwargs["FilterExpression"] = expression
+        kwargs["ExpressionAttributeNames"] = {**kwargs.get("ExpressionAttributeNames", {}), **more_names}
+        if more_values:
+            kwargs["ExpressionAttributeValues"] = {
+                **kwargs.get("ExpressionAttributeValues", {}),
+                **to_item(more_values),
+            }
+    return kwargs
 
 
 def condition_kwargs(condition: ConditionBase) -> dict[str, Any]:
@@ -96,6 +109,31 @@ class Page:
     next_token: str | None
 
 
+def query(
+    table: Table,
+    key_condition: ConditionBase,
+    *,
+    index: str | None = None,
+    limit: int = 25,
+    start_key: dict | None = None,
+    newest_first: bool = False,
+    filter_condition: ConditionBase | None = None,
+) -> tuple[list[dict[str, Any]], dict | None]:
+    """One Query round trip: its items and its LastEvaluatedKey."""
+    kwargs: dict[str, Any] = {
+        "TableName": name(table),
+        "Limit": limit,
+        "ScanIndexForward": not newest_first,
+        **query_kwargs(key_condition, filter_condition),
+    }
+    if index:
+        kwargs["IndexName"] = index
+    if start_key:
+        kwargs["ExclusiveStartKey"] = start_key
+    response = client().query(**kwargs)
+    return [from_item(item) for item in response.get("Items", [])], response.get("LastEvaluatedKey")
+
+
 def query_page(
     table: Table,
     key_condition: ConditionBase,
@@ -110,31 +148,26 @@ def query_page(
 
     `list_name` names what is being listed (e.g. the provider whose patients
     these are), so a token issued for one list is refused for another."""
-    kwargs: dict[str, Any] = {
-        "TableName": name(table),
-        "Limit": limit,
-        "ScanIndexForward": not newest_first,
-        **key_condition_kwargs(key_condition),
-    }
-    if index:
-        kwargs["IndexName"] = index
-    if page_token:
-        kwargs["ExclusiveStartKey"] = _decode_token(page_token, list_name)
-    response = client().query(**kwargs)
-    items = [from_item(item) for item in response.get("Items", [])]
-    last_key = response.get("LastEvaluatedKey")
-    return Page(items, _encode_token(last_key, list_name) if last_key else None)
+    items, last_key = query(
+        table,
+        key_condition,
+        index=index,
+        limit=limit,
+        start_key=decode_page_token(page_token, list_name) if page_token else None,
+        newest_first=newest_first,
+    )
+    return Page(items, encode_page_token(last_key, list_name) if last_key else None)
 
 
 def _salt(list_name: str) -> str:
     return "medisecure.page." + hashlib.sha256(list_name.encode("utf-8")).hexdigest()
 
 
-def _encode_token(last_key: dict, list_name: str) -> str:
+def encode_page_token(last_key: dict, list_name: str) -> str:
     return signing.dumps(last_key, salt=_salt(list_name), compress=True)
 
 
-def _decode_token(token: str, list_name: str) -> dict:
+def decode_page_token(token: str, list_name: str) -> dict:
     try:
         return signing.loads(token, salt=_salt(list_name), max_age=24 * 3600)
     except signing.BadSignature as exc:

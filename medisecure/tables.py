@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 STRING = "S"
-NUMBER = "N"
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,8 @@ AUDIT_LOGS = Table(
         Index("ActionIndex", Key("action"), Key("timestamp")),
         Index("OrgIdIndex", Key("orgId"), Key("timestamp")),
         Index("PatientIndex", Key("patientId"), Key("timestamp")),
-        Index("ChainIndex", Key("chainId"), Key("chainSeq", NUMBER)),
+        # chainPos = "<timestamp>#<sequence>": a chain in order, by time range.
+        Index("ChainIndex", Key("chainId"), Key("chainPos")),
     ),
     ttl_attribute="expiresAt",
 )

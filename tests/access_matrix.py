@@ -17,27 +17,50 @@ SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
 EVERYONE = frozenset(ACTORS)
 
 
+SELF = "self"  # the audit event names the acting patient as the patient
+
+
 @dataclass(frozen=True)
 class Route:
+    """A page, who may open it, and the one audit event an allowed request
+    writes (`audit_action`; None when the page writes none). A page that
+    touches PHI must name its audit action."""
+
     name: str  # the URL name, to prove every route is covered
     path: str
     allowed: frozenset
+    audit_action: str | None
     ok_status: int = 200
     touches_phi: bool = False
+    audit_patient: str = ""  # SELF, or "" when the event names no patient
+
+    def __post_init__(self):
+        if self.touches_phi and not self.audit_action:
+            raise ValueError(f"{self.name} touches PHI but names no audit action")
 
 
 ROUTES = (
-    Route("landing", "/", EVERYONE),
-    Route("healthz", "/healthz", EVERYONE),
-    Route("signed_out", "/signed-out/", EVERYONE),
-    Route("signed_out_reason", "/signed-out/expired/", EVERYONE),
-    Route("home", "/home/", SIGNED_IN, ok_status=302),
-    Route("mfa_setup", "/account/mfa/", SIGNED_IN),
-    Route("patients:home", "/patient/", frozenset({PATIENT, OTHER_PATIENT}), touches_phi=True),
-    Route("clinicians:home", "/doctor/", frozenset({DOCTOR, OTHER_DOCTOR}), touches_phi=True),
-    Route("marketing", "/marketing/?specialty=Family+medicine", frozenset({MARKETER, ADMIN})),
-    Route("admin:index", "/admin/", frozenset({ADMIN})),
-    Route("admin:medisecure_user_changelist", "/admin/medisecure/user/", frozenset({ADMIN})),
+    Route("landing", "/", EVERYONE, None),
+    Route("healthz", "/healthz", EVERYONE, None),
+    Route("signed_out", "/signed-out/", EVERYONE, None),
+    Route("signed_out_reason", "/signed-out/expired/", EVERYONE, None),
+    Route("home", "/home/", SIGNED_IN, None, ok_status=302),
+    Route("mfa_setup", "/account/mfa/", SIGNED_IN, None),
+    Route(
+        "patients:home", "/patient/", frozenset({PATIENT, OTHER_PATIENT}), "patient.home.read",
+        touches_phi=True, audit_patient=SELF,
+    ),
+    Route("clinicians:home", "/doctor/", frozenset({DOCTOR, OTHER_DOCTOR}), "careteam.list", touches_phi=True),
+    Route("marketing", "/marketing/?specialty=Family+medicine", frozenset({MARKETER, ADMIN}), None),
+    Route("admin:index", "/admin/", frozenset({ADMIN}), None),
+    Route("admin:medisecure_user_changelist", "/admin/medisecure/user/", frozenset({ADMIN}), None),
+    Route("admin:audit_list", "/admin/audit/?action=auth.sign_in", frozenset({ADMIN}), None),
+    Route(
+        "admin:audit_event", "/admin/audit/event/no-such-event/2026-01-01T00:00:00.000000Z/",
+        frozenset({ADMIN}), None, ok_status=404,
+    ),
+    Route("admin:audit_export", "/admin/audit/export.csv?outcome=denied", frozenset({ADMIN}), "audit.export"),
+    Route("admin:audit_verify", "/admin/audit/verify/?since=2026-01-01&until=2026-01-02", frozenset({ADMIN}), "audit.verify"),
 )
 
 # Routes reached only as steps of a flow, each tested where the flow is.

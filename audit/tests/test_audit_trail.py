@@ -2,7 +2,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 
 import pytest
-from boto3.dynamodb.conditions import Key
 
 from audit import repository
 from audit.domain import ALLOWED, GENESIS_HASH, AuditEvent, is_intact
@@ -14,10 +13,7 @@ OPERATOR = Actor(user_id="system:test", role="operator")
 
 
 def _chain(chain_id):
-    page = dynamo.query_page(
-        AUDIT_LOGS, Key("chainId").eq(chain_id), index="ChainIndex", list_name="test", limit=100
-    )
-    return [repository._from_values(item) for item in page.items]
+    return list(repository.chain_segment(chain_id, "0", "~"))
 
 
 def test_it_seals_each_event_onto_the_previous_one_in_its_chain(aws, settings):

@@ -1,0 +1,45 @@
+from django import forms
+
+from audit.domain import OUTCOMES
+
+PERSON_HELP = "An email address, or the id shown on an event."
+
+
+class AuditSearchForm(forms.Form):
+    user = forms.CharField(required=False, max_length=254, label="User", help_text=PERSON_HELP)
+    patient = forms.CharField(required=False, max_length=254, label="Patient", help_text=PERSON_HELP)
+    action = forms.RegexField(
+        required=False,
+        max_length=64,
+        regex=r"^[a-z_]+(\.[a-z_]+)*$",
+        label="Action",
+        help_text="For example auth.sign_in or access.denied.",
+        error_messages={"invalid": "Actions are lower-case words joined by dots, like auth.sign_in."},
+    )
+    outcome = forms.ChoiceField(
+        required=False, choices=[("", "Any outcome")] + [(outcome, outcome.title()) for outcome in OUTCOMES]
+    )
+    since = forms.DateField(required=False, label="From (UTC day)", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, label="To (UTC day)", widget=forms.DateInput(attrs={"type": "date"}))
+    page = forms.CharField(required=False, max_length=4096, widget=forms.HiddenInput)
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end of the period is before its start.")
+        for field in ("user", "patient"):
+            cleaned[field] = (cleaned.get(field) or "").strip()
+        return cleaned
+
+
+class VerifyForm(forms.Form):
+    since = forms.DateField(label="From (UTC day)", widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(label="To (UTC day)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def clean(self):
+        cleaned = super().clean()
+        since, until = cleaned.get("since"), cleaned.get("until")
+        if since and until and until < since:
+            self.add_error("until", "The end of the period is before its start.")
+        return cleaned
