@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Sequence
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from audit import repository
 from audit.domain import TIMESTAMP_FORMAT, AuditEvent
-from audit.repository import AuditWriteFailed  # noqa: F401  (callers catch it from here)
+from audit.repository import AuditWriteFailed
+from medisecure import dynamo
 from medisecure.middleware import client_ip
+
+logger = logging.getLogger(__name__)
 
 USER_AGENT_LIMIT = 256
 
@@ -68,12 +73,19 @@ def audit_record(
         request_id=getattr(request, "request_id", "") if request is not None else "",
         detail=detail or {},
     )
-    return repository.append(
-        event,
-        chain_count=settings.AUDIT_CHAIN_COUNT,
-        retention_seconds=settings.AUDIT_RETENTION_DAYS * 86400,
-        extra_writes=with_writes,
-    )
+    try:
+        return repository.append(
+            event,
+            chain_count=settings.AUDIT_CHAIN_COUNT,
+            retention_seconds=settings.AUDIT_RETENTION_DAYS * 86400,
+            extra_writes=with_writes,
+        )
+    except (AuditWriteFailed, BotoCoreError, ClientError) as error:
+        # Identifiers only: the action and the request, never PHI.
+        logger.error("audit write failed for %s (request %s): %s", action, event.request_id, type(error).__name__)
+        if isinstance(error, ClientError) and dynamo.is_conditional_failure(error) and with_writes:
+            raise  # the PHI write's own condition failed: the caller's rule to report
+        raise AuditWriteFailed(action) from error
 
 
 def _client_ip(request) -> str:

@@ -42,8 +42,13 @@ def from_item(item: dict[str, dict]) -> dict[str, Any]:
 
 
 def _plain_number(value: Any) -> Any:
+    """DynamoDB numbers come back as Decimal, nested ones too."""
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, dict):
+        return {key: _plain_number(inner) for key, inner in value.items()}
+    if isinstance(value, list):
+        return [_plain_number(inner) for inner in value]
     return value
 
 

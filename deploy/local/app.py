@@ -5,6 +5,7 @@ Imports moto, so the server sets moto's environment before importing this.
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -43,7 +44,16 @@ class LocalStackApp:
             send_log=outbox.SendLog(),
         )
         self.hosted_ui = _create_hosted_ui(self.context)
-        self.moto = DomainDispatcherApplication(create_backend_app)
+        self._moto_app = DomainDispatcherApplication(create_backend_app)
+        self._moto_lock = threading.Lock()
+
+    def moto(self, environ, start_response):
+        """moto, one request at a time. Its DynamoDB transactions snapshot
+        whole tables and restore them on a failed condition, so two requests
+        at once can undo each other's writes; AWS applies each request
+        atomically, and serialising them here gives that guarantee back."""
+        with self._moto_lock:
+            return list(self._moto_app(environ, start_response))
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
