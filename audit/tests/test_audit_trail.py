@@ -79,3 +79,41 @@ def test_an_event_is_stored_with_who_what_where_and_a_seven_year_expiry(aws, rf)
 def test_it_refuses_an_unknown_outcome():
     with pytest.raises(ValueError):
         AuditEvent(event_id="e", timestamp="t", org_id="o", user_id="u", role="r", action="a", outcome="maybe")
+
+
+def _guarded_put(condition_holds: bool):
+    from boto3.dynamodb.conditions import Attr
+
+    from medisecure.tables import PATIENTS
+
+    guard = Attr("patientId").not_exists() if condition_holds else Attr("patientId").exists()
+    return {
+        "Put": {
+            "TableName": dynamo.name(PATIENTS),
+            "Item": dynamo.to_item({"patientId": "p-atomic", "givenName": "Atomic"}),
+            **dynamo.condition_kwargs(guard),
+        }
+    }
+
+
+def test_a_phi_write_and_its_event_land_together(aws):
+    from medisecure.tables import PATIENTS
+
+    event = audit_record(actor=OPERATOR, action="test.write", outcome=ALLOWED, with_writes=[_guarded_put(True)])
+
+    assert dynamo.get(PATIENTS, {"patientId": "p-atomic"})["givenName"] == "Atomic"
+    assert repository.get(event.event_id, event.timestamp) == event
+
+
+def test_when_the_phi_write_is_refused_neither_it_nor_its_event_lands(aws, settings):
+    from botocore.exceptions import ClientError
+
+    from medisecure.tables import PATIENTS
+
+    settings.AUDIT_CHAIN_COUNT = 1
+    with pytest.raises(ClientError):
+        audit_record(actor=OPERATOR, action="test.write", outcome=ALLOWED, with_writes=[_guarded_put(False)])
+
+    assert dynamo.get(PATIENTS, {"patientId": "p-atomic"}) is None
+    assert repository.list_by("action", "test.write")[0] == []
+    assert repository.read_head(f"{settings.CLINIC_ID}#chain-0").last_seq == 0

@@ -32,7 +32,10 @@ def main(argv: list[str] | None = None) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
+    from . import dynamodb_transactions
     from .app import LocalStackApp
+
+    dynamodb_transactions.install()
 
     base_url = f"http://{_url_host(options.host)}:{options.port}"
     app = LocalStackApp(base_url=base_url, region=os.environ.get("AWS_REGION", "us-east-1"))
