@@ -25,8 +25,8 @@ from medisecure.tables import AUDIT_LOGS
 # Losing the race for a chain head is normal under load; a writer keeps
 # trying (on a fresh head, usually of another chain) for this long.
 APPEND_DEADLINE_SECONDS = 10.0
-BACKOFF_SECONDS = 0.002
-BACKOFF_CAP_SECONDS = 0.05
+BACKOFF_SECONDS = 0.005
+BACKOFF_CAP_SECONDS = 0.25
 HEAD_SORT_KEY = "HEAD"
 MAX_QUERIES_PER_PAGE = 10
 CHAIN_PAGE = 200
@@ -113,10 +113,11 @@ def append(
         except ClientError as error:
             if not _head_moved(error):
                 raise
-        # Another writer took this head: back off a little (jittered) and try
-        # again on a fresh head, likely of another chain.
-        delay = min(BACKOFF_CAP_SECONDS, BACKOFF_SECONDS * attempt)
-        time.sleep(delay * (1 + secrets.randbelow(100)) / 100)
+        # Another writer took this head: back off (exponentially, with full
+        # jitter, so a crowd of losers spreads out) and try again on a fresh
+        # head, likely of another chain.
+        ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_SECONDS * 2 ** min(attempt, 10))
+        time.sleep(ceiling * secrets.randbelow(1001) / 1000)
     raise AuditWriteFailed("audit chain stayed contended")
 
 
