@@ -218,6 +218,8 @@ STORAGES = {
             "secret_key": AWS_SECRET_ACCESS_KEY,
             "default_acl": None,
             "querystring_auth": True,
+            # S3 refuses any other signature on SSE-KMS objects.
+            "signature_version": "s3v4",
             "querystring_expire": 300,
             "file_overwrite": False,
             "object_parameters": (
