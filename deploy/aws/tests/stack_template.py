@@ -64,7 +64,11 @@ def resolve(value: Any, parameters: dict[str, str]) -> Any:
         return {key: resolve(item, parameters) for key, item in value.items()}
     (function, argument), = value.items()
     if function == "Ref":
-        return parameters[argument] if argument in parameters else stand_in(argument)
+        if argument not in parameters:
+            return stand_in(argument)
+        declared = template()["Parameters"].get(argument, {})
+        is_list = declared.get("Type") == "CommaDelimitedList" and isinstance(parameters[argument], str)
+        return parameters[argument].split(",") if is_list else parameters[argument]
     if function == "Fn::GetAtt":
         logical_id, attribute = argument if isinstance(argument, list) else argument.split(".", 1)
         return parameters.get(f"{logical_id}.{attribute}", stand_in(logical_id, attribute))
