@@ -153,8 +153,10 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "medisecure.middleware.RequestIdMiddleware",
-    "medisecure.middleware.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # After SecurityMiddleware (its headers, and /healthz is exempt from its
+    # HTTPS redirect), before anything that checks the Host header.
+    "medisecure.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
