@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from deploy.aws.tests.code_calls import Call, ScanError, code_calls, scan_source
-from medisecure import aws
-from tests.support import sign_in
+from deploy.aws.tests.code_calls import TRANSACTION_ENTRIES, Call, ScanError, code_calls, scan_source
+from medisecure import aws, seeding
+from tests.support import TEST_PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -115,9 +115,7 @@ def recorded_calls():
             return
         for entry in params.get("TransactItems", []):
             ((kind, body),) = entry.items()
-            seen.add(("dynamodb", {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
-                                   "ConditionCheck": "ConditionCheckItem", "Get": "GetItem"}[kind],
-                      body["TableName"], None))
+            seen.add(("dynamodb", TRANSACTION_ENTRIES[kind], body["TableName"], None))
         for table in params.get("RequestItems", {}):
             seen.add(("dynamodb", model.name, table, None))
         if "TableName" in params:
@@ -132,9 +130,6 @@ def recorded_calls():
 
 
 def test_every_call_a_real_run_makes_is_one_the_reading_found(client, aws, recorded_calls, settings):
-    from medisecure import seeding
-    from tests.support import TEST_PASSWORD
-
     seeding.demo_cast_seed(password=TEST_PASSWORD)
     for email, home in (("patient@medisecure.test", "/patient/"), ("doctor@medisecure.test", "/doctor/")):
         sign_in(client, email)
@@ -146,7 +141,7 @@ def test_every_call_a_real_run_makes_is_one_the_reading_found(client, aws, recor
         service, operation, table, index = call
         return (service, operation, table.removeprefix(settings.TABLE_PREFIX) if table else None, index)
 
-    made = {logical(call) for call in recorded_calls if call[1] not in ("TransactWriteItems",)}
+    made = {logical(call) for call in recorded_calls if call[1] != "TransactWriteItems"}
     found = _keys(code_calls())
 
     assert made - found == set()
