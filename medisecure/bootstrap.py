@@ -128,7 +128,7 @@ def ensure_user_pool() -> tuple[PoolIds, list[str]]:
     if pool_id:
         report.append(f"user pool {settings.COGNITO_USER_POOL_NAME}: exists ({pool_id})")
     else:
-        pool_id = client.create_user_pool(**_pool_definition())["UserPool"]["Id"]
+        pool_id = client.create_user_pool(**pool_definition())["UserPool"]["Id"]
         report.append(f"user pool {settings.COGNITO_USER_POOL_NAME}: created ({pool_id})")
     report.append(_ensure_domain(client, pool_id))
     report += _ensure_groups(client, pool_id)
@@ -148,7 +148,9 @@ def _find_pool(client, name: str) -> str | None:
     return None
 
 
-def _pool_definition() -> dict:
+def pool_definition() -> dict:
+    """The user pool as the portal needs it. deploy/aws/template.yaml declares
+    the same pool; a test compares them."""
     return {
         "PoolName": settings.COGNITO_USER_POOL_NAME,
         "Policies": {"PasswordPolicy": PASSWORD_POLICY},
@@ -192,25 +194,33 @@ def _ensure_app_client(client, pool_id: str) -> tuple[str, str]:
         for app in page.get("UserPoolClients", []):
             if app["ClientName"] == settings.COGNITO_APP_CLIENT_NAME:
                 return app["ClientId"], f"app client {settings.COGNITO_APP_CLIENT_NAME}: exists"
-    created = client.create_user_pool_client(
-        UserPoolId=pool_id,
-        ClientName=settings.COGNITO_APP_CLIENT_NAME,
-        GenerateSecret=True,
-        AllowedOAuthFlowsUserPoolClient=True,
-        AllowedOAuthFlows=["code"],
-        AllowedOAuthScopes=OAUTH_SCOPES,
-        SupportedIdentityProviders=["COGNITO"],
-        CallbackURLs=[f"{settings.SITE_URL}/oidc/callback/"],
-        LogoutURLs=logout_urls(settings.SITE_URL),
-        ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        PreventUserExistenceErrors="ENABLED",
-        EnableTokenRevocation=True,
-        AccessTokenValidity=60,
-        IdTokenValidity=60,
-        RefreshTokenValidity=12,
-        TokenValidityUnits={"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "hours"},
-    )["UserPoolClient"]
+    created = client.create_user_pool_client(UserPoolId=pool_id, **app_client_definition(settings.SITE_URL))[
+        "UserPoolClient"
+    ]
     return created["ClientId"], f"app client {settings.COGNITO_APP_CLIENT_NAME}: created"
+
+
+def app_client_definition(site_url: str) -> dict:
+    """The portal's app client: a secret, the code flow (the portal adds
+    PKCE), and only the portal's own callback and sign-out landings.
+    deploy/aws/template.yaml declares the same client; a test compares them."""
+    return {
+        "ClientName": settings.COGNITO_APP_CLIENT_NAME,
+        "GenerateSecret": True,
+        "AllowedOAuthFlowsUserPoolClient": True,
+        "AllowedOAuthFlows": ["code"],
+        "AllowedOAuthScopes": OAUTH_SCOPES,
+        "SupportedIdentityProviders": ["COGNITO"],
+        "CallbackURLs": [f"{site_url}/oidc/callback/"],
+        "LogoutURLs": logout_urls(site_url),
+        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        "PreventUserExistenceErrors": "ENABLED",
+        "EnableTokenRevocation": True,
+        "AccessTokenValidity": 60,
+        "IdTokenValidity": 60,
+        "RefreshTokenValidity": 12,
+        "TokenValidityUnits": {"AccessToken": "minutes", "IdToken": "minutes", "RefreshToken": "hours"},
+    }
 
 
 def ensure_bucket() -> str:

@@ -47,6 +47,13 @@ AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="" if IS_PRODUCTION els
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="" if IS_PRODUCTION else "testing") or None
 TABLE_PREFIX = env.str("TABLE_PREFIX", default="medisecure-local-")
 DOCUMENTS_BUCKET = env.str("DOCUMENTS_BUCKET", default="medisecure-local-documents")
+# Every document key starts with this prefix: the task role may touch objects
+# under it and nowhere else in the bucket (deploy/aws/template.yaml).
+DOCUMENTS_KEY_PREFIX = env.str("DOCUMENTS_KEY_PREFIX", default="documents/")
+# The customer-managed key documents are encrypted with. S3 uses its own
+# AWS-managed key for a request that says "aws:kms" without naming one, and
+# the bucket policy refuses those, so production must name the key.
+DOCUMENTS_KMS_KEY_ID = env.str("DOCUMENTS_KMS_KEY_ID", default="")
 SES_SENDER = env.str("SES_SENDER", default="no-reply@medisecure.test")
 SES_CONFIGURATION_SET = env.str("SES_CONFIGURATION_SET", default="medisecure-local")
 AUDIT_CHAIN_COUNT = env.int("AUDIT_CHAIN_COUNT", default=8)
@@ -147,6 +154,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "medisecure.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # After SecurityMiddleware (its headers, and /healthz is exempt from its
+    # HTTPS redirect), before anything that checks the Host header.
+    "medisecure.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -180,6 +190,11 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+# In AWS the URL names host, user and database; the password arrives on its
+# own from Secrets Manager, so the URL itself is not a secret.
+DATABASE_PASSWORD = env.str("DATABASE_PASSWORD", default="")
+if DATABASE_PASSWORD:
+    DATABASES["default"]["PASSWORD"] = DATABASE_PASSWORD
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = []  # no Django user has a usable password
 
@@ -190,7 +205,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 # collectstatic fills this for the container; locally WhiteNoise serves from the finders.
-STATIC_ROOT = BASE_DIR / "staticfiles" if IS_PRODUCTION else None
+STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles") if IS_PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
 STORAGES = {
@@ -198,15 +213,22 @@ STORAGES = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": DOCUMENTS_BUCKET,
+            "location": DOCUMENTS_KEY_PREFIX.rstrip("/"),
             "region_name": AWS_REGION,
             "endpoint_url": AWS_ENDPOINT_URL or None,
             "access_key": AWS_ACCESS_KEY_ID,
             "secret_key": AWS_SECRET_ACCESS_KEY,
             "default_acl": None,
             "querystring_auth": True,
+            # S3 refuses any other signature on SSE-KMS objects.
+            "signature_version": "s3v4",
             "querystring_expire": 300,
             "file_overwrite": False,
-            "object_parameters": {"ServerSideEncryption": "aws:kms" if IS_PRODUCTION else "AES256"},
+            "object_parameters": (
+                {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": DOCUMENTS_KMS_KEY_ID}
+                if IS_PRODUCTION
+                else {"ServerSideEncryption": "AES256"}
+            ),
         },
     },
     "staticfiles": {
@@ -258,6 +280,14 @@ def _refuse_unsafe_production_settings():
         problems.append("SITE_URL must be https")
     if not STAFF_MFA_REQUIRED:
         problems.append("STAFF_MFA_REQUIRED must stay on")
+    if not DOCUMENTS_KMS_KEY_ID:
+        problems.append("DOCUMENTS_KMS_KEY_ID must name the documents bucket's KMS key")
+    if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        # SQLite would keep sessions on one container's disk: scaling out or
+        # replacing a container would sign everyone out and lose the admin log.
+        problems.append("DATABASE_URL must point at PostgreSQL")
+    elif not DATABASES["default"].get("PASSWORD"):
+        problems.append("DATABASE_PASSWORD (or a password in DATABASE_URL) is required")
     if problems:
         raise ImproperlyConfigured("Refusing production settings: " + "; ".join(problems))
 

@@ -35,6 +35,26 @@ def test_healthz_says_ok_when_every_dependency_answers(client, aws):
     assert response.json() == {"status": "ok", "dependencies": {"dynamodb": "ok", "cognito": "ok", "s3": "ok"}}
 
 
+def test_healthz_answers_the_load_balancer_at_the_tasks_own_address(client, aws, settings):
+    # The load balancer's health check is addressed to the task's private IP,
+    # which is not one of the portal's host names.
+    settings.ALLOWED_HOSTS = ["portal.clinic.example"]
+
+    response = client.get("/healthz", HTTP_HOST="10.40.2.17:8000")
+
+    assert response.status_code == 200
+    assert response.json()["status"] == "ok"
+    assert response["Cache-Control"] == "no-store"
+
+
+def test_every_other_page_still_refuses_a_foreign_host_name(client, aws, settings):
+    settings.ALLOWED_HOSTS = ["portal.clinic.example"]
+
+    assert client.get("/", HTTP_HOST="10.40.2.17:8000").status_code == 400
+    assert client.get("/healthz/", HTTP_HOST="10.40.2.17:8000").status_code == 400
+    assert client.get("/", HTTP_HOST="portal.clinic.example").status_code == 200
+
+
 @pytest.mark.parametrize("service,name", [("s3", "s3"), ("dynamodb", "dynamodb"), ("cognito-idp", "cognito")])
 def test_healthz_names_the_dependency_that_failed(client, aws, unreachable, service, name):
     unreachable(service)

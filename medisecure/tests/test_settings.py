@@ -25,10 +25,13 @@ def _production_env(**overrides):
         "COGNITO_APP_CLIENT_ID": "example-client",
         "COGNITO_APP_CLIENT_SECRET": "example-secret",
         "COGNITO_DOMAIN_PREFIX": "clinic-example",
-        "DATABASE_URL": "sqlite:////tmp/medisecure-settings-check.sqlite3",
+        "DOCUMENTS_KMS_KEY_ID": "arn:aws:kms:us-east-1:111122223333:key/example",
+        # `check` never connects: the URL only has to name PostgreSQL.
+        "DATABASE_URL": "postgres://medisecure@db.clinic.example:5432/medisecure?sslmode=require",
+        "DATABASE_PASSWORD": "example-database-password",
     }
     env.update(overrides)
-    return env
+    return {name: value for name, value in env.items() if value is not None}
 
 
 def _manage(*args, **overrides):
@@ -59,8 +62,31 @@ def test_production_like_settings_pass_the_deploy_checks_with_no_warning():
         ({"SITE_URL": "http://portal.clinic.example"}, "SITE_URL must be https"),
         ({"STAFF_MFA_REQUIRED": "false"}, "STAFF_MFA_REQUIRED"),
         ({"COGNITO_APP_CLIENT_SECRET": ""}, "COGNITO_APP_CLIENT_SECRET"),
+        # None: the variable is not set at all, as when a secret was not injected.
+        ({"DJANGO_SECRET_KEY": None}, "DJANGO_SECRET_KEY"),
+        ({"COGNITO_APP_CLIENT_SECRET": None}, "COGNITO_APP_CLIENT_SECRET"),
+        ({"DATABASE_PASSWORD": None}, "DATABASE_PASSWORD"),
+        ({"DOCUMENTS_KMS_KEY_ID": None}, "DOCUMENTS_KMS_KEY_ID"),
+        ({"SITE_URL": "https://127.0.0.1:8000"}, "SITE_URL points at a local endpoint"),
+        ({"COGNITO_ISSUER": "http://localhost:4566/us-east-1_Example"}, "COGNITO_ISSUER"),
+        ({"DATABASE_URL": "sqlite:////tmp/medisecure.sqlite3"}, "DATABASE_URL must point at PostgreSQL"),
     ],
-    ids=["local-aws-endpoint", "local-hosted-ui", "debug", "default-secret", "plain-http", "no-staff-mfa", "no-client-secret"],
+    ids=[
+        "local-aws-endpoint",
+        "local-hosted-ui",
+        "debug",
+        "default-secret",
+        "plain-http",
+        "no-staff-mfa",
+        "no-client-secret",
+        "unset-secret-key",
+        "unset-client-secret",
+        "unset-database-password",
+        "unset-documents-key",
+        "local-site-url",
+        "local-issuer",
+        "sqlite-database",
+    ],
 )
 def test_production_refuses_to_start_with_a_developer_setting(override, complaint):
     result = _manage("check", **override)
