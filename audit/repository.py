@@ -178,16 +178,25 @@ def get(event_id: str, timestamp: str) -> AuditEvent | None:
     return event_from_values(values) if values and "chainId" in values else None
 
 
+# The index for each attribute a search can start from, narrowest first.
+SEARCH_INDEXES = {
+    "patientId": "PatientIndex",
+    "userId": "UserIdIndex",
+    "action": "ActionIndex",
+    "orgId": "OrgIdIndex",
+}
+
+
 def _search_plan(filters: SearchFilters, org_id: str) -> tuple[str, ConditionBase, ConditionBase | None]:
-    """The index that narrows the search most, its key condition, and what is
-    left to filter."""
+    """The attribute whose index narrows the search most, its key condition,
+    and what is left to filter."""
     narrowing = [
-        ("patientId", filters.patient_id, "PatientIndex"),
-        ("userId", filters.user_id, "UserIdIndex"),
-        ("action", filters.action, "ActionIndex"),
-        ("orgId", org_id, "OrgIdIndex"),
+        ("patientId", filters.patient_id),
+        ("userId", filters.user_id),
+        ("action", filters.action),
+        ("orgId", org_id),
     ]
-    attribute, value, index = next(entry for entry in narrowing if entry[1])
+    attribute, value = next(entry for entry in narrowing if entry[1])
     key = Key(attribute).eq(value) & Key("timestamp").between(filters.since or "0", filters.until or END_OF_TIME)
     remaining = [
         Attr(name).eq(wanted)
@@ -201,7 +210,7 @@ def _search_plan(filters: SearchFilters, org_id: str) -> tuple[str, ConditionBas
     condition = None
     for part in remaining:
         condition = part if condition is None else condition & part
-    return index, key, condition
+    return attribute, key, condition
 
 
 def search(
@@ -209,13 +218,13 @@ def search(
 ) -> tuple[list[AuditEvent], str | None]:
     """One page of events matching `filters`, newest first. Filtered queries
     can return short pages, so a few queries may fill one page."""
-    index, key, condition = _search_plan(filters, org_id)
+    attribute, key, condition = _search_plan(filters, org_id)
     list_name = f"audit-search:{org_id}:{filters}"
     start_key = dynamo.decode_page_token(page_token, list_name) if page_token else None
     found: list[dict] = []
     for _ in range(MAX_QUERIES_PER_PAGE):
         items, start_key = dynamo.query(
-            AUDIT_LOGS, key, index=index, limit=limit - len(found), start_key=start_key,
+            AUDIT_LOGS, key, index=SEARCH_INDEXES[attribute], limit=limit - len(found), start_key=start_key,
             newest_first=True, filter_condition=condition,
         )
         found += items
@@ -227,11 +236,11 @@ def search(
 
 def search_all(filters: SearchFilters, *, org_id: str, page_size: int = 200) -> Iterator[AuditEvent]:
     """Every matching event, newest first, fetched a page at a time."""
-    index, key, condition = _search_plan(filters, org_id)
+    attribute, key, condition = _search_plan(filters, org_id)
     start_key = None
     while True:
         items, start_key = dynamo.query(
-            AUDIT_LOGS, key, index=index, limit=page_size, start_key=start_key,
+            AUDIT_LOGS, key, index=SEARCH_INDEXES[attribute], limit=page_size, start_key=start_key,
             newest_first=True, filter_condition=condition,
         )
         yield from (event_from_values(item) for item in items)
