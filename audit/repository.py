@@ -11,15 +11,15 @@ from __future__ import annotations
 
 import secrets
 import time
-from dataclasses import asdict
-from typing import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Sequence
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
 from audit.domain import GENESIS_HASH, AuditEvent, seal
 from medisecure import dynamo
-from medisecure.tables import AUDIT_LOGS
+from medisecure.tables import AUDIT_LOGS, Table
 
 APPEND_ATTEMPTS = 12
 BACKOFF_SECONDS = 0.005
@@ -28,6 +28,19 @@ HEAD_SORT_KEY = "HEAD"
 
 class AuditWriteFailed(Exception):
     """The event could not be recorded; the action it describes must not go on."""
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """Where a chain ends, read ahead of an append (see read_with_head)."""
+
+    chain_id: str
+    last_seq: int
+    last_hash: str
+
+
+def pick_chain(org_id: str, chain_count: int) -> str:
+    return f"{org_id}#chain-{secrets.randbelow(chain_count)}"
 
 
 _ATTRIBUTES = {
@@ -67,8 +80,25 @@ def _from_values(values: dict) -> AuditEvent:
     return AuditEvent(**fields)
 
 
+def _head_values(chain_id: str) -> dict:
+    return {"eventId": f"chainhead#{chain_id}", "timestamp": HEAD_SORT_KEY}
+
+
 def _head_key(chain_id: str) -> dict:
-    return dynamo.to_item({"eventId": f"chainhead#{chain_id}", "timestamp": HEAD_SORT_KEY})
+    return dynamo.to_item(_head_values(chain_id))
+
+
+def _head_from(chain_id: str, values: dict | None) -> ChainHead:
+    values = values or {}
+    return ChainHead(chain_id, int(values.get("lastSeq", 0)), values.get("lastHash", GENESIS_HASH))
+
+
+def read_with_head(table: Table, key: dict[str, Any], *, chain_id: str) -> tuple[dict | None, ChainHead]:
+    """One item and the head of `chain_id` in a single consistent
+    BatchGetItem, so a read that must be audited before it is served costs
+    two round trips (this read, then the audit transaction) instead of three."""
+    item, head = dynamo.get_many([(table, key), (AUDIT_LOGS, _head_values(chain_id))], consistent=True)
+    return item, _head_from(chain_id, head)
 
 
 def append(
@@ -77,14 +107,19 @@ def append(
     chain_count: int,
     retention_seconds: int,
     extra_writes: Sequence[dict] = (),
+    head: ChainHead | None = None,
 ) -> AuditEvent:
     """Seal `event` onto a chain and store it, together with `extra_writes`
     (TransactWriteItems entries for the PHI change the event describes), all
-    or nothing."""
+    or nothing. A `head` read ahead (read_with_head) saves the first read; if
+    it has moved on since, the next attempt reads afresh."""
     expires_at = int(time.time()) + retention_seconds
     for _attempt in range(APPEND_ATTEMPTS):
-        chain_id = f"{event.org_id}#chain-{secrets.randbelow(chain_count)}"
-        last_seq, last_hash = _read_head(chain_id)
+        if head is not None and _attempt == 0:
+            chain_id, last_seq, last_hash = head.chain_id, head.last_seq, head.last_hash
+        else:
+            chain_id = pick_chain(event.org_id, chain_count)
+            last_seq, last_hash = _read_head(chain_id)
         sealed = seal(event, chain_id=chain_id, chain_seq=last_seq + 1, prev_hash=last_hash)
         try:
             _write(sealed, last_seq, expires_at, extra_writes)

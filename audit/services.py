@@ -12,6 +12,7 @@ from django.conf import settings
 from audit import repository
 from audit.domain import AuditEvent
 from audit.repository import AuditWriteFailed  # noqa: F401  (callers catch it from here)
+from audit.repository import ChainHead
 from medisecure.middleware import client_ip
 
 USER_AGENT_LIMIT = 256
@@ -47,10 +48,12 @@ def audit_record(
     patient_id: str = "",
     detail: dict | None = None,
     with_writes: Sequence[dict] = (),
+    head: ChainHead | None = None,
 ) -> AuditEvent:
     """Record one event, with `with_writes` (the PHI change it describes) in the
     same transaction. Raises AuditWriteFailed (or the AWS error) when the event
-    is not stored: the caller must then not serve or change PHI."""
+    is not stored: the caller must then not serve or change PHI. `head` is a
+    chain head read together with the record (see next_chain)."""
     who = actor or (actor_of(request) if request is not None else ANONYMOUS)
     event = AuditEvent(
         event_id=uuid.uuid4().hex,
@@ -73,7 +76,14 @@ def audit_record(
         chain_count=settings.AUDIT_CHAIN_COUNT,
         retention_seconds=settings.AUDIT_RETENTION_DAYS * 86400,
         extra_writes=with_writes,
+        head=head,
     )
+
+
+def next_chain() -> str:
+    """A chain for the next event, for callers that read its head together
+    with the record they are about to audit (one round trip saved)."""
+    return repository.pick_chain(settings.CLINIC_ID, settings.AUDIT_CHAIN_COUNT)
 
 
 def _client_ip(request) -> str:

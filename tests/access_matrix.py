@@ -34,6 +34,11 @@ ROUTES = (
     Route("home", "/home/", SIGNED_IN, ok_status=302),
     Route("mfa_setup", "/account/mfa/", SIGNED_IN),
     Route("patients:home", "/patient/", frozenset({PATIENT, OTHER_PATIENT}), touches_phi=True),
+    Route("patients:profile", "/patient/profile/", frozenset({PATIENT, OTHER_PATIENT}), touches_phi=True),
+    Route("signup:start", "/signup/", EVERYONE),
+    # With no sign-up in progress in the session, these send the browser to /signup/.
+    Route("signup:verify", "/signup/verify/", EVERYONE, ok_status=302),
+    Route("signup:complete", "/signup/complete/", EVERYONE, ok_status=302),
     Route("clinicians:home", "/doctor/", frozenset({DOCTOR, OTHER_DOCTOR}), touches_phi=True),
     Route("marketing", "/marketing/?specialty=Family+medicine", frozenset({MARKETER, ADMIN})),
     Route("admin:index", "/admin/", frozenset({ADMIN})),
@@ -45,4 +50,5 @@ FLOW_ROUTES = {
     "oidc_authentication_init": "starts sign-in (tests/test_sign_in.py)",
     "oidc_authentication_callback": "ends sign-in (tests/test_sign_in.py)",
     "sign_out": "POST only (tests/test_sign_in.py)",
+    "signup:resend": "POST only, within a sign-up (patients/tests/test_signup_rules.py)",
 }

@@ -19,6 +19,7 @@ def _production_env(**overrides):
         "DJANGO_SETTINGS_MODULE": "medisecure.settings",
         "MEDISECURE_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "SIGNUP_SECRET_KEY": secrets.token_urlsafe(64),
         "SITE_URL": "https://portal.clinic.example",
         "DJANGO_ALLOWED_HOSTS": "portal.clinic.example",
         "COGNITO_USER_POOL_ID": "us-east-1_Example",
@@ -59,8 +60,20 @@ def test_production_like_settings_pass_the_deploy_checks_with_no_warning():
         ({"SITE_URL": "http://portal.clinic.example"}, "SITE_URL must be https"),
         ({"STAFF_MFA_REQUIRED": "false"}, "STAFF_MFA_REQUIRED"),
         ({"COGNITO_APP_CLIENT_SECRET": ""}, "COGNITO_APP_CLIENT_SECRET"),
+        ({"SIGNUP_SECRET_KEY": ""}, "SIGNUP_SECRET_KEY"),
+        ({"SIGNUP_SECRET_KEY": "local-only-signup-key-never-used-in-production"}, "SIGNUP_SECRET_KEY"),
     ],
-    ids=["local-aws-endpoint", "local-hosted-ui", "debug", "default-secret", "plain-http", "no-staff-mfa", "no-client-secret"],
+    ids=[
+        "local-aws-endpoint",
+        "local-hosted-ui",
+        "debug",
+        "default-secret",
+        "plain-http",
+        "no-staff-mfa",
+        "no-client-secret",
+        "no-signup-secret",
+        "default-signup-secret",
+    ],
 )
 def test_production_refuses_to_start_with_a_developer_setting(override, complaint):
     result = _manage("check", **override)
