@@ -26,6 +26,15 @@ REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
 LINE_BREAKS = frozenset("\n\r\t")
 
 
+class ErrorSummaryMixin:
+    """Lets a page's error summary say "correct the answers below" only when
+    some visible answer is marked."""
+
+    @property
+    def has_visible_field_errors(self) -> bool:
+        return any(field.errors for field in self.visible_fields())
+
+
 class PageForm(forms.Form):
     """The `page` query parameter of a paginated list (an opaque token)."""
 

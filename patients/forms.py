@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from medisecure.forms import DateOfBirthField, PersonNameField, PhoneField, TextField
+from medisecure.forms import DateOfBirthField, ErrorSummaryMixin, PersonNameField, PhoneField, TextField
 from medisecure.passwords import PASSWORD_POLICY, policy_violations
 from patients.domain import LANGUAGES, PROFILE_FIELDS, Patient, SignupDetails
 
@@ -27,7 +27,7 @@ def password_rules() -> list[str]:
     return rules
 
 
-class SignupForm(forms.Form):
+class SignupForm(ErrorSummaryMixin, forms.Form):
     given_name = PersonNameField(
         label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
@@ -102,11 +102,14 @@ class VerifyCodeForm(forms.Form):
         return code
 
 
-class ProfileForm(forms.Form):
+class ProfileForm(ErrorSummaryMixin, forms.Form):
     given_name = PersonNameField(label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"}))
     family_name = PersonNameField(label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"}))
     date_of_birth = DateOfBirthField(label="Date of birth")
-    phone = PhoneField(label="Mobile phone", widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))
+    # Optional here: records made before sign-up asked for it may have none.
+    phone = PhoneField(
+        label="Mobile phone", required=False, widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+    )
     address_line1 = TextField(
         label="Street address", max_length=100, required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
@@ -154,7 +157,14 @@ class ProfileForm(forms.Form):
         "Write \u201cNone known\u201d if you have none. Your doctor confirms this at your next visit.",
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    version = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            key: "This form is out of date. Open your profile again and make your changes there."
+            for key in ("required", "invalid", "min_value")
+        },
+    )
 
     def clean_postal_code(self):
         return self.cleaned_data["postal_code"].strip().upper()
