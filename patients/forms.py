@@ -9,7 +9,8 @@ from medisecure.forms import DateOfBirthField, ErrorSummaryMixin, PersonNameFiel
 from medisecure.passwords import PASSWORD_POLICY, policy_violations
 from patients.domain import LANGUAGES, PROFILE_FIELDS, Patient, SignupDetails
 
-EMAIL_MAX_LENGTH = 254
+# The email is the Cognito username, and Cognito usernames stop at 128.
+EMAIL_MAX_LENGTH = 128
 PASSWORD_MAX_LENGTH = 256  # Cognito's limit
 
 
@@ -39,7 +40,10 @@ class SignupForm(ErrorSummaryMixin, forms.Form):
         max_length=EMAIL_MAX_LENGTH,
         help_text="We send a 6-digit code here. You sign in with this address.",
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={"invalid": "Enter an email address like name@example.com."},
+        error_messages={
+            "invalid": "Enter an email address like name@example.com.",
+            "max_length": f"Use an email address of at most {EMAIL_MAX_LENGTH} characters.",
+        },
     )
     date_of_birth = DateOfBirthField(label="Date of birth")
     phone = PhoneField(label="Mobile phone", widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}))

@@ -340,7 +340,14 @@ def _finish_account(request, signup: Signup) -> str:
         _audit(request, "signup.account.exists", signup, outcome=DENIED)
         raise AccountAlreadyExists
     try:
-        cognito.set_permanent_password(signup.email, otp.open_password(signup.signup_id, signup.sealed_password))
+        password = otp.open_password(signup.signup_id, signup.sealed_password)
+    except otp.SealBroken as broken:
+        # SIGNUP_SECRET_KEY was rotated mid sign-up. Starting again is safe:
+        # the next sign-up finishes whatever this one made.
+        _audit(request, "signup.account.seal_broken", signup, outcome=FAILED)
+        raise SignupClosed from broken
+    try:
+        cognito.set_permanent_password(signup.email, password)
     except cognito.PasswordNotAccepted as refused:
         _audit(request, "signup.account.password_refused", signup, outcome=FAILED)
         raise PasswordRefused from refused

@@ -160,3 +160,24 @@ def test_an_address_that_gained_an_account_another_way_is_left_alone(signup, clo
     assert repository.get(doctor.sub) is None
     # Its password is still the one it had.
     assert sign_in(client_factory(), EMAIL, TEST_PASSWORD, next_url="/doctor/").url == "/doctor/"
+
+
+def test_a_crash_followed_by_an_expired_code_is_finished_with_a_new_code(signup, clock, client):
+    signup.start()
+    with faults.at_send("cognito-idp", _crash("AdminAddUserToGroup")), pytest.raises(faults.SimulatedCrash):
+        signup.verify(signup.latest_code())
+    clock.advance(minutes=30)
+
+    assert "That code has expired" in signup.verify(signup.latest_code()).content.decode()
+    signup.resend()
+
+    assert signup.verify(signup.latest_code()).url == "/signup/complete/"
+    _assert_one_complete_account(client)
+
+
+def test_a_signup_secret_rotated_mid_signup_asks_the_person_to_start_again(signup, clock, client, settings):
+    signup.start()
+    settings.SIGNUP_SECRET_KEY = "rotated-" * 8
+    # The code is keyed by the old secret too, so nothing verifies.
+    assert "That code is not right" in signup.verify(signup.latest_code()).content.decode()
+    assert cognito.get_pool_user(EMAIL) is None

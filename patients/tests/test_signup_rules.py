@@ -294,6 +294,7 @@ def test_it_refuses_two_different_passwords(signup, clock, local_stack):
     [
         ("email", "not-an-email", "Enter an email address like name@example.com."),
         ("email", "someone@", "Enter an email address like name@example.com."),
+        ("email", "a" * 120 + "@example.org", "Use an email address of at most 128 characters."),
         ("date_of_birth", "2999-01-01", "A date of birth cannot be in the future."),
         ("date_of_birth", "1850-06-01", "that date of birth is too long ago"),
         ("date_of_birth", "17/05/1990", "Enter the date as year-month-day"),
