@@ -4,6 +4,7 @@ expressions built by boto3's builders, and signed pagination tokens."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
@@ -16,6 +17,9 @@ from django.core import signing
 
 from medisecure import aws
 from medisecure.tables import Table, physical_name
+
+BATCH_ATTEMPTS = 4
+BATCH_BACKOFF_SECONDS = 0.05
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -114,13 +118,23 @@ def get_many(keys: Sequence[tuple[Table, dict[str, Any]]], *, consistent: bool =
             entry["Keys"].append(key)
     found: dict[tuple[str, str], dict[str, Any]] = {}
     key_names = {name(table): _key_names(table) for table, _ in keys}
-    while request:
+    for attempt in range(BATCH_ATTEMPTS):
         response = client().batch_get_item(RequestItems=request)
         for table_name, items in response.get("Responses", {}).items():
             for item in items:
                 key = {attribute: item[attribute] for attribute in key_names[table_name]}
                 found[(table_name, _fingerprint(key))] = from_item(item)
         request = response.get("UnprocessedKeys") or {}
+        if not request:
+            break
+        time.sleep(BATCH_BACKOFF_SECONDS * 2**attempt)
+    else:
+        # Keys left unprocessed this long mean the table is throttled: the
+        # same answer as a throttled single read (a 503 the person can retry).
+        raise ClientError(
+            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "keys left unprocessed"}},
+            "BatchGetItem",
+        )
     return [found.get((table_name, _fingerprint(key))) for table_name, key in wanted]
 
 
