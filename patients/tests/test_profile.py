@@ -69,6 +69,16 @@ def test_the_profile_page_shows_the_patients_own_details_in_two_round_trips(clie
     assert (event.action, event.outcome, event.user_id) == ("patient.profile.read", "allowed", jordan.sub)
 
 
+def test_saving_the_profile_costs_two_round_trips(client, jordan, dynamodb_calls):
+    before = repository.get(jordan.sub)
+    dynamodb_calls.clear()
+
+    assert client.post("/patient/profile/", _profile_form(before, city="Albany")).status_code == 302
+
+    # The record and the chain head in one batch; the change with its event.
+    assert dynamodb_calls == {"BatchGetItem": 1, "TransactWriteItems": 1}
+
+
 def test_the_patient_nav_links_to_my_profile(client, jordan):
     assert 'href="/patient/profile/"' in _text(client.get("/patient/"))
 
