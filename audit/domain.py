@@ -91,8 +91,12 @@ class Finding:
 
 @dataclass(frozen=True)
 class ChainHead:
+    """Where a chain ends: its last event's sequence number, hash and time."""
+
+    chain_id: str
     last_seq: int
     last_hash: str
+    last_timestamp: str = ""
 
 
 def verify_chain_segment(

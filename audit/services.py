@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from audit import repository
-from audit.domain import TIMESTAMP_FORMAT, AuditEvent
+from audit.domain import TIMESTAMP_FORMAT, AuditEvent, ChainHead
 from audit.repository import AuditWriteFailed
 from medisecure import dynamo
 from medisecure.middleware import client_ip
@@ -52,10 +52,12 @@ def audit_record(
     patient_id: str = "",
     detail: dict | None = None,
     with_writes: Sequence[dict] = (),
+    head: ChainHead | None = None,
 ) -> AuditEvent:
     """Record one event, with `with_writes` (the PHI change it describes) in the
     same transaction. Raises AuditWriteFailed (or the AWS error) when the event
-    is not stored: the caller must then not serve or change PHI."""
+    is not stored: the caller must then not serve or change PHI. `head` is a
+    chain head read together with the record (see next_chain)."""
     who = actor or (actor_of(request) if request is not None else ANONYMOUS)
     event = AuditEvent(
         event_id=uuid.uuid4().hex,
@@ -79,6 +81,7 @@ def audit_record(
             chain_count=settings.AUDIT_CHAIN_COUNT,
             retention_seconds=settings.AUDIT_RETENTION_DAYS * 86400,
             extra_writes=with_writes,
+            head=head,
         )
     except (AuditWriteFailed, BotoCoreError, ClientError) as error:
         # Identifiers only: the action and the request, never PHI.
@@ -86,6 +89,12 @@ def audit_record(
         if isinstance(error, ClientError) and dynamo.is_conditional_failure(error) and with_writes:
             raise  # the PHI write's own condition failed: the caller's rule to report
         raise AuditWriteFailed(action) from error
+
+
+def next_chain() -> str:
+    """A chain for the next event, for callers that read its head together
+    with the record they are about to audit (one round trip saved)."""
+    return repository.pick_chain(settings.CLINIC_ID, settings.AUDIT_CHAIN_COUNT)
 
 
 def _client_ip(request) -> str:

@@ -12,6 +12,7 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 
 from medisecure import aws
+from medisecure.identity.cognito import SIGNUP_ATTRIBUTE, SIGNUP_ATTRIBUTE_SCHEMA
 from medisecure.identity.oidc import logout_urls
 from medisecure.identity.roles import Role
 from medisecure.passwords import PASSWORD_POLICY
@@ -131,6 +132,7 @@ def ensure_user_pool() -> tuple[PoolIds, list[str]]:
         pool_id = client.create_user_pool(**pool_definition())["UserPool"]["Id"]
         report.append(f"user pool {settings.COGNITO_USER_POOL_NAME}: created ({pool_id})")
     report.append(_ensure_domain(client, pool_id))
+    report.append(_ensure_custom_attributes(client, pool_id))
     report += _ensure_groups(client, pool_id)
     client_id, line = _ensure_app_client(client, pool_id)
     report.append(line)
@@ -154,6 +156,7 @@ def pool_definition() -> dict:
     return {
         "PoolName": settings.COGNITO_USER_POOL_NAME,
         "Policies": {"PasswordPolicy": PASSWORD_POLICY},
+        "Schema": [SIGNUP_ATTRIBUTE_SCHEMA],
         # Optional pool-wide: the portal requires TOTP of staff roles itself.
         "MfaConfiguration": "OPTIONAL",
         "AutoVerifiedAttributes": ["email"],
@@ -171,6 +174,17 @@ def _ensure_domain(client, pool_id: str) -> str:
         return f"hosted UI domain {pool['Domain']}: exists"
     client.create_user_pool_domain(Domain=settings.COGNITO_DOMAIN_PREFIX, UserPoolId=pool_id)
     return f"hosted UI domain {settings.COGNITO_DOMAIN_PREFIX}: created"
+
+
+def _ensure_custom_attributes(client, pool_id: str) -> str:
+    """A pool made before self-signup existed gains its marker attribute
+    (custom attributes can be added to a pool, never removed)."""
+    pool = client.describe_user_pool(UserPoolId=pool_id)["UserPool"]
+    present = {attribute["Name"] for attribute in pool.get("SchemaAttributes", [])}
+    if SIGNUP_ATTRIBUTE in present:
+        return f"attribute {SIGNUP_ATTRIBUTE}: exists"
+    client.add_custom_attributes(UserPoolId=pool_id, CustomAttributes=[SIGNUP_ATTRIBUTE_SCHEMA])
+    return f"attribute {SIGNUP_ATTRIBUTE}: added"
 
 
 def _ensure_groups(client, pool_id: str) -> list[str]:

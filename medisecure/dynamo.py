@@ -4,9 +4,11 @@ expressions built by boto3's builders, and signed pagination tokens."""
 from __future__ import annotations
 
 import hashlib
+import time
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from functools import reduce
+from typing import Any, Sequence
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
 from botocore.exceptions import ClientError
@@ -15,6 +17,9 @@ from django.core import signing
 
 from medisecure import aws
 from medisecure.tables import Table, physical_name
+
+BATCH_ATTEMPTS = 4
+BATCH_BACKOFF_SECONDS = 0.05
 
 _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
@@ -106,6 +111,61 @@ def put_new(table: Table, values: dict[str, Any]) -> None:
 def get(table: Table, key: dict[str, Any]) -> dict[str, Any] | None:
     item = client().get_item(TableName=name(table), Key=to_item(key)).get("Item")
     return from_item(item) if item else None
+
+
+def get_many(keys: Sequence[tuple[Table, dict[str, Any]]], *, consistent: bool = False) -> list[dict[str, Any] | None]:
+    """Items by key, from any tables, in one BatchGetItem (plus a retry for
+    any keys DynamoDB leaves unprocessed); None where an item is missing.
+    Results come back in the order the keys were given."""
+    wanted = [(name(table), _key_of(table, key)) for table, key in keys]
+    request: dict[str, dict] = {}
+    for table_name, key in wanted:
+        entry = request.setdefault(table_name, {"Keys": [], "ConsistentRead": consistent})
+        if key not in entry["Keys"]:
+            entry["Keys"].append(key)
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    key_names = {name(table): _key_names(table) for table, _ in keys}
+    for attempt in range(BATCH_ATTEMPTS):
+        response = client().batch_get_item(RequestItems=request)
+        for table_name, items in response.get("Responses", {}).items():
+            for item in items:
+                key = {attribute: item[attribute] for attribute in key_names[table_name]}
+                found[(table_name, _fingerprint(key))] = from_item(item)
+        request = response.get("UnprocessedKeys") or {}
+        if not request:
+            break
+        time.sleep(BATCH_BACKOFF_SECONDS * 2**attempt)
+    else:
+        # Keys left unprocessed this long mean the table is throttled: the
+        # same answer as a throttled single read (a 503 the person can retry).
+        raise ClientError(
+            {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": "keys left unprocessed"}},
+            "BatchGetItem",
+        )
+    return [found.get((table_name, _fingerprint(key))) for table_name, key in wanted]
+
+
+def _key_names(table: Table) -> list[str]:
+    return [key.name for key in (table.partition, table.sort) if key is not None]
+
+
+def _key_of(table: Table, values: dict[str, Any]) -> dict[str, dict]:
+    return to_item({attribute: values[attribute] for attribute in _key_names(table)})
+
+
+def _fingerprint(key: dict[str, dict]) -> str:
+    return repr(sorted(key.items()))
+
+
+def unchanged(values: dict[str, Any]) -> ConditionBase:
+    """A condition that holds only while every attribute in `values` still
+    has that value (None: is still absent), for replacing an item exactly as
+    it was read: optimistic locking where an item has no version attribute."""
+    conditions = [
+        Attr(attribute).not_exists() if value is None else Attr(attribute).eq(value)
+        for attribute, value in sorted(values.items())
+    ]
+    return reduce(lambda left, right: left & right, conditions)
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,130 @@
+"""Form pieces every app shares: the pagination token, and fields for what
+people type about themselves (names, phone numbers, dates of birth, free
+text), each refusing control characters and absurd values with a message a
+person can act on."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date
+
+import phonenumbers
 from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from medisecure import clock
+
+OLDEST_BIRTH_YEAR_SPAN = 125
+# Bidirectional embeddings, overrides and isolates can make text read
+# differently from what is stored ("Trojan Source"); no one needs them in a
+# name, an address or an allergy list.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
+# Zero-width joiners stay allowed: some scripts (and names) need them.
+REFUSED_CATEGORIES = frozenset({"Cc", "Cs", "Co", "Cn"})
+LINE_BREAKS = frozenset("\n\r\t")
+
+
+class ErrorSummaryMixin:
+    """Lets a page's error summary say "correct the answers below" only when
+    some visible answer is marked."""
+
+    @property
+    def has_visible_field_errors(self) -> bool:
+        return any(field.errors for field in self.visible_fields())
 
 
 class PageForm(forms.Form):
     """The `page` query parameter of a paginated list (an opaque token)."""
 
     page = forms.CharField(required=False, max_length=2048)
+
+
+def refuse_control_characters(value: str, *, multiline: bool = False) -> None:
+    for character in value:
+        if multiline and character in LINE_BREAKS:
+            continue
+        if character in BIDI_CONTROLS or unicodedata.category(character) in REFUSED_CATEGORIES:
+            raise ValidationError("Remove the hidden or control characters from this answer.", code="control")
+
+
+class TextField(forms.CharField):
+    """Free text a person types: NFC-normalised, stripped, control characters
+    refused (line breaks allowed only where the field is multi-line)."""
+
+    def __init__(self, *, multiline: bool = False, **kwargs):
+        self.multiline = multiline
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return unicodedata.normalize("NFC", value) if value else value
+
+    def validate(self, value):
+        super().validate(value)
+        if value:
+            refuse_control_characters(value, multiline=self.multiline)
+
+
+class PersonNameField(TextField):
+    MAX_LENGTH = 60
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", self.MAX_LENGTH)
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and not any(character.isalpha() for character in value):
+            raise ValidationError("Enter a name with at least one letter.", code="no_letters")
+
+
+class PhoneField(TextField):
+    """A phone number in any common notation, stored in E.164 (+12125550123).
+    Numbers without a country code are read as PHONE_DEFAULT_REGION's."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 32)
+        kwargs.setdefault(
+            "help_text", "Include the country code if the number is outside the United States, e.g. +44 20 7946 0958."
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return value
+        try:
+            number = phonenumbers.parse(value, settings.PHONE_DEFAULT_REGION)
+        except phonenumbers.NumberParseException as exc:
+            raise ValidationError("Enter a phone number, e.g. (212) 555-0123 or +44 20 7946 0958.", code="phone") from exc
+        if not phonenumbers.is_valid_number(number):
+            raise ValidationError(
+                "That is not a phone number we can call. Check the digits and the country code.", code="phone"
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class DateOfBirthField(forms.DateField):
+    """A date of birth: in the past, and within a human lifetime."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"))
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("error_messages", {"invalid": "Enter the date as year-month-day, e.g. 1985-04-12."})
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is None:
+            return
+        today = timezone.localtime(clock.now()).date()
+        if value > today:
+            raise ValidationError("A date of birth cannot be in the future.", code="future")
+        if value < date(today.year - OLDEST_BIRTH_YEAR_SPAN, 1, 1):
+            raise ValidationError("Check the year: that date of birth is too long ago.", code="too_old")
+
+    def clean(self, value):
+        value = super().clean(value)
+        return value.isoformat() if value else ""

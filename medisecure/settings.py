@@ -59,6 +59,22 @@ SES_CONFIGURATION_SET = env.str("SES_CONFIGURATION_SET", default="medisecure-loc
 AUDIT_CHAIN_COUNT = env.int("AUDIT_CHAIN_COUNT", default=8)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365 + 2)
 
+# --- Patient self-signup -----------------------------------------------------
+# Keys the HMAC of every one-time code and seals the password a person chose
+# until their account is made. Distinct from DJANGO_SECRET_KEY so either can
+# be rotated alone; rotating it voids the codes and sign-ups in flight.
+LOCAL_ONLY_SIGNUP_SECRET_KEY = "local-only-signup-key-never-used-in-production"
+SIGNUP_SECRET_KEY = env.str("SIGNUP_SECRET_KEY", default=LOCAL_ONLY_SIGNUP_SECRET_KEY)
+SIGNUP_CODE_TTL_MINUTES = env.int("SIGNUP_CODE_TTL_MINUTES", default=10)
+SIGNUP_CODE_MAX_ATTEMPTS = env.int("SIGNUP_CODE_MAX_ATTEMPTS", default=5)
+SIGNUP_RESEND_INTERVAL_SECONDS = env.int("SIGNUP_RESEND_INTERVAL_SECONDS", default=60)
+SIGNUP_SENDS_PER_HOUR = env.int("SIGNUP_SENDS_PER_HOUR", default=5)
+# How long a started sign-up can still be finished (the row's TTL, also
+# enforced in code since DynamoDB deletes expired items late).
+SIGNUP_PENDING_HOURS = env.int("SIGNUP_PENDING_HOURS", default=24)
+# Phone numbers typed without a country code are read as this region's.
+PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="US")
+
 # --- Cognito / OpenID Connect ------------------------------------------------
 COGNITO_USER_POOL_NAME = env.str("COGNITO_USER_POOL_NAME", default="medisecure-local")
 COGNITO_USER_POOL_ID = env.str("COGNITO_USER_POOL_ID", default="")
@@ -261,6 +277,8 @@ def _refuse_unsafe_production_settings():
     problems = []
     if DEBUG:
         problems.append("DJANGO_DEBUG must be off")
+    if SIGNUP_SECRET_KEY in (LOCAL_ONLY_SIGNUP_SECRET_KEY, SECRET_KEY) or len(SIGNUP_SECRET_KEY) < 50:
+        problems.append("SIGNUP_SECRET_KEY must be set to its own long random value")
     if SECRET_KEY == LOCAL_ONLY_SECRET_KEY or len(SECRET_KEY) < 50:
         problems.append("DJANGO_SECRET_KEY must be set to a long random value")
     for name, url in (

@@ -5,6 +5,7 @@ from clinicians import views as clinician_views
 from medisecure import views
 from medisecure.identity import views as identity
 from medisecure.identity.access import public
+from patients.urls import signup_urls
 
 oidc_urls = [
     path("authenticate/", public(identity.AuthenticateView.as_view()), name="oidc_authentication_init"),
@@ -20,6 +21,7 @@ urlpatterns = [
     path("signed-out/", identity.signed_out, name="signed_out"),
     path("signed-out/<slug:reason>/", identity.signed_out, name="signed_out_reason"),
     path("account/mfa/", identity.mfa_setup, name="mfa_setup"),
+    path("signup/", include(signup_urls)),
     path("patient/", include("patients.urls")),
     path("doctor/", include("clinicians.urls")),
     path("marketing/", clinician_views.directory, name="marketing"),

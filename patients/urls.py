@@ -5,4 +5,16 @@ from patients import views
 app_name = "patients"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("profile/", views.profile, name="profile"),
 ]
+
+# Mounted at /signup/ (anyone may start one), in its own namespace.
+signup_urls = (
+    [
+        path("", views.signup_start, name="start"),
+        path("verify/", views.signup_verify, name="verify"),
+        path("verify/resend/", views.signup_resend, name="resend"),
+        path("complete/", views.signup_complete, name="complete"),
+    ],
+    "signup",
+)

@@ -50,6 +50,14 @@ ROUTES = (
         "patients:home", "/patient/", frozenset({PATIENT, OTHER_PATIENT}), "patient.home.read",
         touches_phi=True, audit_patient=SELF,
     ),
+    Route(
+        "patients:profile", "/patient/profile/", frozenset({PATIENT, OTHER_PATIENT}), "patient.profile.read",
+        touches_phi=True, audit_patient=SELF,
+    ),
+    Route("signup:start", "/signup/", EVERYONE, None),
+    # With no sign-up in progress in the session, these send the browser to /signup/.
+    Route("signup:verify", "/signup/verify/", EVERYONE, None, ok_status=302),
+    Route("signup:complete", "/signup/complete/", EVERYONE, None, ok_status=302),
     Route("clinicians:home", "/doctor/", frozenset({DOCTOR, OTHER_DOCTOR}), "careteam.list", touches_phi=True),
     Route("marketing", "/marketing/?specialty=Family+medicine", frozenset({MARKETER, ADMIN}), None),
     Route("admin:index", "/admin/", frozenset({ADMIN}), None),
@@ -68,4 +76,5 @@ FLOW_ROUTES = {
     "oidc_authentication_init": "starts sign-in (tests/test_sign_in.py)",
     "oidc_authentication_callback": "ends sign-in (tests/test_sign_in.py)",
     "sign_out": "POST only (tests/test_sign_in.py)",
+    "signup:resend": "POST only, within a sign-up (patients/tests/test_signup_rules.py)",
 }

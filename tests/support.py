@@ -5,6 +5,8 @@ over real HTTP. The Django test client plays the portal's side; a
 
 from __future__ import annotations
 
+import json
+import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
@@ -83,3 +85,16 @@ def sign_in(client, email: str, password: str = TEST_PASSWORD, *, totp_secret=No
     hosted = hosted or HostedUi()
     callback = hosted_sign_in(hosted, authorize_redirect(client, next_url), email, password, totp_secret)
     return client.get(local_path(callback))
+
+
+def sent_mail(local_stack) -> list[dict]:
+    """Every message the local stack's SES holds, oldest first, as moto
+    stores it: `destinations`, `subject`, `body` (a message with both text
+    and HTML parts keeps its HTML)."""
+    with urllib.request.urlopen(f"{local_stack.url}/moto-api/data.json", timeout=10) as response:
+        data = json.load(response)
+    return list(data.get("ses", {}).get("Message", []))
+
+
+def mail_to(local_stack, address: str) -> list[dict]:
+    return [message for message in sent_mail(local_stack) if address in message["destinations"].get("ToAddresses", [])]

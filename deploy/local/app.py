@@ -44,16 +44,8 @@ class LocalStackApp:
             send_log=outbox.SendLog(),
         )
         self.hosted_ui = _create_hosted_ui(self.context)
-        self._moto_app = DomainDispatcherApplication(create_backend_app)
-        self._moto_lock = threading.Lock()
-
-    def moto(self, environ, start_response):
-        """moto, one request at a time. Its DynamoDB transactions snapshot
-        whole tables and restore them on a failed condition, so two requests
-        at once can undo each other's writes; AWS applies each request
-        atomically, and serialising them here gives that guarantee back."""
-        with self._moto_lock:
-            return list(self._moto_app(environ, start_response))
+        self.moto = DomainDispatcherApplication(create_backend_app)
+        self._dynamodb_lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
@@ -62,7 +54,22 @@ class LocalStackApp:
             return self.hosted_ui(environ, start_response)
         if outbox.is_ses_request(environ):
             return self.context.send_log.pass_through(self.moto, environ, start_response)
+        if _is_dynamodb_request(environ):
+            return self._one_dynamodb_request_at_a_time(environ, start_response)
         return self.moto(environ, start_response)
+
+    def _one_dynamodb_request_at_a_time(self, environ, start_response):
+        """DynamoDB serializes what touches the same items; moto does not:
+        a conditional put checks, then writes, and a transaction (see
+        dynamodb_transactions) checks all its conditions, then writes. The
+        server is threaded, so requests run one at a time here, response
+        included, for the stack to keep DynamoDB's promises."""
+        with self._dynamodb_lock:
+            response = self.moto(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                getattr(response, "close", lambda: None)()
 
     def _is_hosted_ui_request(self, environ) -> bool:
         # A signed AWS request is always moto's, even where its path (an S3
@@ -76,6 +83,11 @@ class LocalStackApp:
         except HTTPException:
             pass  # one of its paths with a wrong method or without its slash: still its answer
         return True
+
+
+def _is_dynamodb_request(environ) -> bool:
+    # The JSON protocol names the operation as DynamoDB_20120810.<Operation>.
+    return environ.get("HTTP_X_AMZ_TARGET", "").startswith("DynamoDB_")
 
 
 def _is_signed_aws_request(environ) -> bool:

@@ -4,7 +4,8 @@ moto deep-copies every table a transaction touches before applying it, so it
 can restore the copy if a condition fails; the cost grows with the table, and
 the audit table grows with every request (an audited write took 30 ms on an
 empty table and 60 ms after 400 events). The local stack already applies one
-request at a time (see app.LocalStackApp.moto), so nothing can change between
+DynamoDB request at a time (see
+app.LocalStackApp._one_dynamodb_request_at_a_time), so nothing can change between
 checking a transaction's conditions and applying its writes: checking them
 all first, then writing, gives the same all-or-nothing result as AWS with no
 copy at all."""

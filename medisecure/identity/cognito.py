@@ -22,6 +22,24 @@ class CodeMismatch(Exception):
     """A TOTP code that the user pool did not accept."""
 
 
+class PasswordNotAccepted(Exception):
+    """The pool refused a password our policy check let through (in AWS, for
+    example, one found in a breach list)."""
+
+
+# Marks a user made by patient self-signup, with the id of the sign-up that
+# made it. Immutable: set once at creation, changed by no one after. It lets a
+# retried or repeated sign-up tell an account it half-made (safe to finish)
+# from one that came another way (never touched).
+SIGNUP_ATTRIBUTE = "custom:signup_id"
+SIGNUP_ATTRIBUTE_SCHEMA = {
+    "Name": "signup_id",
+    "AttributeDataType": "String",
+    "Mutable": False,
+    "StringAttributeConstraints": {"MinLength": "1", "MaxLength": "64"},
+}
+
+
 def _client():
     return aws.client("cognito-idp")
 
@@ -96,18 +114,23 @@ def get_pool_user(email: str) -> PoolUser | None:
     )
 
 
-def create_pool_user(*, email: str, given_name: str, family_name: str, suppress_message: bool) -> PoolUser:
+def create_pool_user(
+    *, email: str, given_name: str, family_name: str, suppress_message: bool, signup_id: str = ""
+) -> PoolUser:
     """Create the user with a verified email. Raises UsernameExistsException's
     ClientError when the email is taken, so callers can link instead."""
+    attributes = [
+        {"Name": "email", "Value": email},
+        {"Name": "email_verified", "Value": "true"},
+        {"Name": "given_name", "Value": given_name},
+        {"Name": "family_name", "Value": family_name},
+    ]
+    if signup_id:
+        attributes.append({"Name": SIGNUP_ATTRIBUTE, "Value": signup_id})
     kwargs = {
         "UserPoolId": settings.COGNITO_USER_POOL_ID,
         "Username": email,
-        "UserAttributes": [
-            {"Name": "email", "Value": email},
-            {"Name": "email_verified", "Value": "true"},
-            {"Name": "given_name", "Value": given_name},
-            {"Name": "family_name", "Value": family_name},
-        ],
+        "UserAttributes": attributes,
         "DesiredDeliveryMediums": ["EMAIL"],
     }
     if suppress_message:
@@ -116,10 +139,30 @@ def create_pool_user(*, email: str, given_name: str, family_name: str, suppress_
     return get_pool_user(email)
 
 
+def create_signup_user(*, email: str, given_name: str, family_name: str, signup_id: str) -> PoolUser:
+    """The user for a verified self-signup, made with no password and no
+    invitation (the person chose their password at sign-up). If the email is
+    already taken, for instance by a concurrent verify of the same sign-up,
+    the user holding it is returned: the caller decides whether it is theirs."""
+    try:
+        return create_pool_user(
+            email=email, given_name=given_name, family_name=family_name, suppress_message=True, signup_id=signup_id
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "UsernameExistsException":
+            raise
+    return get_pool_user(email)
+
+
 def set_permanent_password(email: str, password: str) -> None:
-    _client().admin_set_user_password(
-        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, Password=password, Permanent=True
-    )
+    try:
+        _client().admin_set_user_password(
+            UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, Password=password, Permanent=True
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "InvalidPasswordException":
+            raise PasswordNotAccepted from exc
+        raise
 
 
 def groups_of(email: str) -> set[str]:

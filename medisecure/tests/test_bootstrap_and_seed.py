@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from medisecure import aws
+from medisecure import aws, bootstrap
 from medisecure.identity import cognito
 from medisecure.tables import TABLES, physical_name
 from patients import repository as patients
@@ -153,3 +153,18 @@ def test_nothing_but_the_aws_module_builds_boto3_clients():
         and re.search(r"boto3\.(client|resource|Session|session\.Session)\(", path.read_text())
     ]
     assert offenders == []
+
+
+
+@pytest.mark.usefixtures("aws")
+def test_bootstrap_gives_an_older_pool_the_signup_marker_attribute():
+    idp = aws.client("cognito-idp")
+    older_pool = idp.create_user_pool(PoolName="made-before-signup")["UserPool"]["Id"]
+
+    first = bootstrap._ensure_custom_attributes(idp, older_pool)
+    second = bootstrap._ensure_custom_attributes(idp, older_pool)
+
+    described = idp.describe_user_pool(UserPoolId=older_pool)["UserPool"]
+    (marker,) = [a for a in described["SchemaAttributes"] if a["Name"] == cognito.SIGNUP_ATTRIBUTE]
+    assert marker["Mutable"] is False
+    assert first.endswith("added") and second.endswith("exists")

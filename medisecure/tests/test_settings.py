@@ -19,6 +19,7 @@ def _production_env(**overrides):
         "DJANGO_SETTINGS_MODULE": "medisecure.settings",
         "MEDISECURE_ENV": "production",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(64),
+        "SIGNUP_SECRET_KEY": secrets.token_urlsafe(64),
         "SITE_URL": "https://portal.clinic.example",
         "DJANGO_ALLOWED_HOSTS": "portal.clinic.example",
         "COGNITO_USER_POOL_ID": "us-east-1_Example",
@@ -70,6 +71,8 @@ def test_production_like_settings_pass_the_deploy_checks_with_no_warning():
         ({"SITE_URL": "https://127.0.0.1:8000"}, "SITE_URL points at a local endpoint"),
         ({"COGNITO_ISSUER": "http://localhost:4566/us-east-1_Example"}, "COGNITO_ISSUER"),
         ({"DATABASE_URL": "sqlite:////tmp/medisecure.sqlite3"}, "DATABASE_URL must point at PostgreSQL"),
+        ({"SIGNUP_SECRET_KEY": ""}, "SIGNUP_SECRET_KEY"),
+        ({"SIGNUP_SECRET_KEY": "local-only-signup-key-never-used-in-production"}, "SIGNUP_SECRET_KEY"),
     ],
     ids=[
         "local-aws-endpoint",
@@ -86,6 +89,8 @@ def test_production_like_settings_pass_the_deploy_checks_with_no_warning():
         "local-site-url",
         "local-issuer",
         "sqlite-database",
+        "no-signup-secret",
+        "default-signup-secret",
     ],
 )
 def test_production_refuses_to_start_with_a_developer_setting(override, complaint):

@@ -1,0 +1,89 @@
+"""Fixtures for the sign-up and profile tests: a clock the tests move, and
+a person signing up through the portal's pages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from tests.support import mail_to
+
+CODE_IN_HTML = re.compile(r'class="code"[^>]*>(\d{6})<')
+NEW_PASSWORD = "Fresh-Start-2024-Ok!"
+
+
+class FakeClock:
+    def __init__(self, start: datetime):
+        self.moment = start
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta) -> None:
+        self.moment += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Time as the portal's rules see it, moved by the test (no sleeping)."""
+    fake = FakeClock(datetime.now(timezone.utc).replace(microsecond=0))
+    monkeypatch.setattr("medisecure.clock.now", fake.now)
+    return fake
+
+
+def signup_form(**overrides) -> dict:
+    values = {
+        "given_name": "Avery",
+        "family_name": "Newcomer",
+        "email": "avery.newcomer@example.org",
+        "date_of_birth": "1990-05-17",
+        "phone": "(212) 555-0123",
+        "password": NEW_PASSWORD,
+        "password_again": NEW_PASSWORD,
+    }
+    values.update(overrides)
+    return values
+
+
+def codes_sent_to(local_stack, email: str) -> list[str]:
+    return [match.group(1) for message in mail_to(local_stack, email) for match in [CODE_IN_HTML.search(message["body"])] if match]
+
+
+@dataclass
+class SignupDriver:
+    """A person signing up in one browser (one Django test client)."""
+
+    client: object
+    local_stack: object
+
+    def start(self, **overrides):
+        return self.client.post("/signup/", signup_form(**overrides))
+
+    def latest_code(self, email: str = "avery.newcomer@example.org") -> str:
+        return codes_sent_to(self.local_stack, email)[-1]
+
+    def verify(self, code: str):
+        return self.client.post("/signup/verify/", {"code": code})
+
+    def resend(self):
+        return self.client.post("/signup/verify/resend/")
+
+
+@pytest.fixture
+def client_factory():
+    """Separate browsers (each its own cookies and session)."""
+    from django.test import Client
+
+    return Client
+
+
+@pytest.fixture
+def signup(client, local_stack, aws):
+    return SignupDriver(client, local_stack)
+
+
+def wrong_code(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
