@@ -116,16 +116,19 @@ def query_page(
     limit: int = 25,
     page_token: str | None = None,
     newest_first: bool = False,
+    filter_condition: ConditionBase | None = None,
 ) -> Page:
     """One page of a Query, with the next page as a signed opaque token.
 
     `list_name` names what is being listed (e.g. the provider whose patients
-    these are), so a token issued for one list is refused for another."""
+    these are), so a token issued for one list is refused for another.
+    With `filter_condition`, `limit` counts the items read, not the items
+    kept: a page may hold fewer, but it still costs one round trip."""
     kwargs: dict[str, Any] = {
         "TableName": name(table),
         "Limit": limit,
         "ScanIndexForward": not newest_first,
-        **merge_expressions(key_condition),
+        **merge_expressions(key_condition, filter_condition),
     }
     if index:
         kwargs["IndexName"] = index

@@ -15,6 +15,7 @@ MARKETER = "marketer"
 ACTORS = (ANONYMOUS, PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR, ADMIN, MARKETER)
 SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
 EVERYONE = frozenset(ACTORS)
+NO_APPLICATION = "CA-0000-0000-0000-0000"
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,23 @@ ROUTES = (
     Route("marketing", "/marketing/?specialty=Family+medicine", frozenset({MARKETER, ADMIN})),
     Route("admin:index", "/admin/", frozenset({ADMIN})),
     Route("admin:medisecure_user_changelist", "/admin/medisecure/user/", frozenset({ADMIN})),
+    Route("clinician_apply", "/clinicians/apply/", EVERYONE),
+    # Without a submission in the session it sends you to the form.
+    Route("clinician_apply_submitted", "/clinicians/apply/submitted/", EVERYONE, ok_status=302),
+    Route("admin:clinicians_application_changelist", "/admin/clinicians/application/", frozenset({ADMIN})),
+    Route(
+        "admin:clinicians_application_changelist",
+        "/admin/clinicians/application/?status=approved&q=someone%40example.com",
+        frozenset({ADMIN}),
+    ),
+    # The matrix's cast has no application, so the admin gets through to a 404
+    # (clinicians/tests/test_admin_review.py opens real ones); everyone else
+    # is refused before any lookup.
+    Route("admin:clinicians_application_change", f"/admin/clinicians/application/{NO_APPLICATION}/", frozenset({ADMIN}), ok_status=404),
+    Route("admin:clinicians_application_scan", f"/admin/clinicians/application/{NO_APPLICATION}/licence-scan/", frozenset({ADMIN}), ok_status=404),
+    # POST only: a GET that gets through is refused with 405.
+    Route("admin:clinicians_application_decide", f"/admin/clinicians/application/{NO_APPLICATION}/decide/", frozenset({ADMIN}), ok_status=405),
+    Route("admin:clinicians_application_decide_selected", "/admin/clinicians/application/decide-selected/", frozenset({ADMIN}), ok_status=405),
 )
 
 # Routes reached only as steps of a flow, each tested where the flow is.

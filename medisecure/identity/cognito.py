@@ -96,9 +96,12 @@ def get_pool_user(email: str) -> PoolUser | None:
     )
 
 
-def create_pool_user(*, email: str, given_name: str, family_name: str, suppress_message: bool) -> PoolUser:
+def create_pool_user(
+    *, email: str, given_name: str, family_name: str, suppress_message: bool, temporary_password: str | None = None
+) -> PoolUser:
     """Create the user with a verified email. Raises UsernameExistsException's
-    ClientError when the email is taken, so callers can link instead."""
+    ClientError when the email is taken, so callers can link instead. With a
+    temporary password, the user must choose their own at first sign-in."""
     kwargs = {
         "UserPoolId": settings.COGNITO_USER_POOL_ID,
         "Username": email,
@@ -112,6 +115,8 @@ def create_pool_user(*, email: str, given_name: str, family_name: str, suppress_
     }
     if suppress_message:
         kwargs["MessageAction"] = "SUPPRESS"
+    if temporary_password:
+        kwargs["TemporaryPassword"] = temporary_password
     _client().admin_create_user(**kwargs)
     return get_pool_user(email)
 
@@ -120,6 +125,18 @@ def set_permanent_password(email: str, password: str) -> None:
     _client().admin_set_user_password(
         UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, Password=password, Permanent=True
     )
+
+
+def set_temporary_password(email: str, password: str) -> None:
+    """A new temporary password (the old one stops working); the user must
+    choose their own at the next sign-in."""
+    _client().admin_set_user_password(
+        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, Password=password, Permanent=False
+    )
+
+
+def is_username_taken(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "UsernameExistsException"
 
 
 def groups_of(email: str) -> set[str]:
