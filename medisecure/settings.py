@@ -205,6 +205,9 @@ STORAGES = {
             "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 300,
+            # SigV4 presigned links (X-Amz-Expires): SigV2 is deprecated and
+            # refused by newer regions.
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "object_parameters": {"ServerSideEncryption": "aws:kms" if IS_PRODUCTION else "AES256"},
         },
