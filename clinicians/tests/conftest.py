@@ -114,3 +114,36 @@ def second_admin_client(second_admin):
     sign_in(other, second_admin.email)
     return other
 
+
+
+def admin_request(person):
+    """A request from an admin, for calling the services from several threads
+    at once (the Django test client shares one database connection)."""
+    from django.test import RequestFactory
+
+    from medisecure.models import User
+
+    request = RequestFactory().post("/admin/")
+    request.user = User(username=person.sub, email=person.email, role="admin", is_staff=True, is_active=True)
+    return request
+
+
+def pool_users_with_email(email: str) -> list[dict]:
+    from django.conf import settings
+
+    from medisecure import aws
+
+    pages = aws.client("cognito-idp").get_paginator("list_users").paginate(UserPoolId=settings.COGNITO_USER_POOL_ID)
+    return [
+        user
+        for page in pages
+        for user in page["Users"]
+        if {a["Name"]: a["Value"] for a in user["Attributes"]}.get("email") == email
+    ]
+
+
+def decide(client, application, decision, note="", version=None):
+    return client.post(
+        f"/admin/clinicians/application/{application.application_id}/decide/",
+        {"decision": decision, "version": application.version if version is None else version, "note": note},
+    )
