@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,6 +34,11 @@ SCAN = "clinicians_application_scan"
 DECIDE = "clinicians_application_decide"
 DECIDE_SELECTED = "clinicians_application_decide_selected"
 SECTION_TITLE = "Clinician applications"
+BULK_PHRASES = {
+    "approve": "approve these applications",
+    "reject": "reject these applications",
+    "request_information": "ask these applicants for more information",
+}
 TIME_FORMAT = "j M Y, H:i"
 
 
@@ -160,6 +165,7 @@ def _render_confirmation(request, decision, applications, form):
             title=f"{DECISION_LABELS[decision]}: {len(applications)} application{'s' if len(applications) != 1 else ''}",
             decision=decision,
             decision_label=DECISION_LABELS[decision],
+            decision_phrase=BULK_PHRASES[decision],
             needs_note=decision in NOTE_REQUIRED,
             applications=applications,
             undecidable=[a for a in applications if not a.allows(decision)],
