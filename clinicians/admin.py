@@ -18,10 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from clinicians import services
 from clinicians.domain import (
     APPROVE,
+    APPROVED,
     APPROVING,
     DECISION_LABELS,
     NOTE_REQUIRED,
     REJECT,
+    REJECTED,
+    REQUEST_INFORMATION,
     STATUS_LABELS,
     Application,
 )
@@ -35,9 +38,9 @@ DECIDE = "clinicians_application_decide"
 DECIDE_SELECTED = "clinicians_application_decide_selected"
 SECTION_TITLE = "Clinician applications"
 BULK_PHRASES = {
-    "approve": "approve these applications",
-    "reject": "reject these applications",
-    "request_information": "ask these applicants for more information",
+    APPROVE: "approve these applications",
+    REJECT: "reject these applications",
+    REQUEST_INFORMATION: "ask these applicants for more information",
 }
 TIME_FORMAT = "j M Y, H:i"
 
@@ -84,12 +87,12 @@ def _refusal_message(refused: Exception, reference: str) -> str:
 def _decided_message(decided: services.Decided) -> tuple[int, str]:
     application = decided.application
     reference, email = application.application_id, application.email
-    if application.status == "approved":
+    if application.status == APPROVED:
         return messages.SUCCESS, (
             f"{reference} approved: {application.full_name} can sign in as a doctor. "
             f"Their sign-in details were emailed to {email}."
         )
-    done = "rejected" if application.status == "rejected" else "marked as needing information"
+    done = "rejected" if application.status == REJECTED else "marked as needing information"
     if not decided.emailed:
         return messages.WARNING, (
             f"{reference} {done}, but the email to the applicant could not be sent. "

@@ -194,7 +194,7 @@ def application_submit(*, request, details: ApplicationDetails, scan, scan_type:
             detail={"reason": "open_application_exists"},
         )
         raise
-    except BaseException:
+    except Exception:
         _discard_scan(key)
         raise
     emailed = _email_quietly(application, "submitted", f"We received your application {application.application_id}")
