@@ -10,7 +10,7 @@ from django.test import Client
 
 from audit import repository as audit_log
 from clinicians.domain import REJECT
-from clinicians.tests.conftest import PDF, submitted
+from clinicians.tests.support import PDF, submitted
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db

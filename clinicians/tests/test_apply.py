@@ -5,13 +5,14 @@ import threading
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
 from audit import repository as audit_log
 from clinicians import services
 from clinicians.domain import PENDING, REJECT, is_application_reference
 from clinicians.forms import ApplicationForm
-from clinicians.tests.conftest import PDF, VALID_NPI, application_form, apply, latest_for, stored_items, submitted
+from clinicians.tests.support import PDF, VALID_NPI, application_form, apply, latest_for, stored_items, submitted
 from medisecure import aws as aws_clients
 
 pytestmark = pytest.mark.django_db
@@ -106,7 +107,7 @@ def test_two_concurrent_submissions_for_one_email_make_one_application(aws):
         )
         assert form.is_valid(), form.errors
         request = RequestFactory().post("/clinicians/apply/")
-        request.user = _Anonymous()
+        request.user = AnonymousUser()
         barrier.wait()
         try:
             services.application_submit(
@@ -151,6 +152,3 @@ def test_a_needs_information_application_still_blocks_a_second_one(admin_client,
 
     assert response.status_code == 200 and "email" in response.context["form"].errors
 
-
-class _Anonymous:
-    is_authenticated = False

@@ -14,7 +14,7 @@ from django.test import Client
 from audit import repository as audit_log
 from clinicians import repository
 from clinicians.domain import APPROVE, APPROVED, APPROVING
-from clinicians.tests.conftest import decide, pool_users_with_email, submitted
+from clinicians.tests.support import decide, pool_users_with_email, submitted
 from medisecure import aws, dynamo, seeding
 from medisecure.identity.roles import Role
 from medisecure.tables import PROVIDERS

@@ -9,7 +9,7 @@ import pytest
 from audit import repository as audit_log
 from clinicians import repository, services
 from clinicians.domain import APPROVE, APPROVED, NEEDS_INFORMATION, PENDING, REJECT, REJECTED, REQUEST_INFORMATION
-from clinicians.tests.conftest import admin_request, decide, pool_users_with_email, submitted
+from clinicians.tests.support import admin_request, decide, pool_users_with_email, submitted
 from medisecure import aws as aws_clients
 
 pytestmark = pytest.mark.django_db

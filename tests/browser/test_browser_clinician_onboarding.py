@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from clinicians.tests.conftest import PNG
+from clinicians.tests.support import PNG
 from tests.support import TEST_PASSWORD
 
 NEW_PASSWORD = "Chosen-by-the-doctor-7!"
