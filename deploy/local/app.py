@@ -5,6 +5,8 @@ Imports moto, so the server sets moto's environment before importing this.
 
 from __future__ import annotations
 
+import re
+import threading
 from pathlib import Path
 
 from flask import Flask, render_template
@@ -17,6 +19,8 @@ from .tokens import TokenSigner
 from .user_pools import UserPools
 
 RESET_PATH = "/moto-api/reset"
+# SigV4: "AWS4-HMAC-SHA256 Credential=KEY/DATE/REGION/SERVICE/aws4_request, ..."
+SIGNED_FOR = re.compile(r"Credential=[^/]+/[^/]+/[^/]+/([^/]+)/")
 
 # The hosted UI's pages carry no script and load nothing from elsewhere.
 SECURITY_HEADERS = {
@@ -44,6 +48,11 @@ class LocalStackApp:
         )
         self.hosted_ui = _create_hosted_ui(self.context)
         self.moto = DomainDispatcherApplication(create_backend_app)
+        # moto cancels a transaction by restoring copies of the tables it took
+        # when the transaction began, erasing whatever another request wrote
+        # meanwhile. DynamoDB requests therefore run one at a time here, so a
+        # cancelled transaction undoes only itself, as in DynamoDB.
+        self._dynamodb_lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
@@ -52,7 +61,17 @@ class LocalStackApp:
             return self.hosted_ui(environ, start_response)
         if outbox.is_ses_request(environ):
             return self.context.send_log.pass_through(self.moto, environ, start_response)
+        if _signed_for(environ) == "dynamodb":
+            return self._one_at_a_time(environ, start_response)
         return self.moto(environ, start_response)
+
+    def _one_at_a_time(self, environ, start_response):
+        with self._dynamodb_lock:
+            response = self.moto(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                getattr(response, "close", lambda: None)()
 
     def _is_hosted_ui_request(self, environ) -> bool:
         # A signed AWS request is always moto's, even where its path (an S3
@@ -66,6 +85,12 @@ class LocalStackApp:
         except HTTPException:
             pass  # one of its paths with a wrong method or without its slash: still its answer
         return True
+
+
+def _signed_for(environ) -> str:
+    """The AWS service a request is signed for, or ""."""
+    match = SIGNED_FOR.search(environ.get("HTTP_AUTHORIZATION", ""))
+    return match.group(1) if match else ""
 
 
 def _is_signed_aws_request(environ) -> bool:
