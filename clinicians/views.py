@@ -1,11 +1,14 @@
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
 
 from clinicians import services
-from clinicians.forms import DirectoryFilterForm
+from clinicians.domain import LICENCE_SCAN_MAX_BYTES
+from clinicians.forms import ApplicationForm, DirectoryFilterForm
 from medisecure.forms import PageForm
-from medisecure.identity.access import role_required
+from medisecure.identity.access import public, role_required
 from medisecure.identity.roles import Role
+from medisecure.uploads import SizeCapUploadHandler
 
 
 @role_required(Role.DOCTOR)
@@ -27,3 +30,53 @@ def directory(request):
             specialty=form.cleaned_data["specialty"], page_token=form.cleaned_data["page"] or None
         )
     return render(request, "clinicians/directory.html", {"form": form, "directory": directory})
+
+
+# --- The public clinician application ------------------------------------------
+
+SUBMITTED = "clinician_application_submitted"
+
+
+@public
+@csrf_exempt  # the CSRF check is made below, once the upload cap is in place
+@require_http_methods(["GET", "POST"])
+def apply(request):
+    # Upload handlers can only change before the body is read, which the
+    # CSRF check does; hence the check runs inside (Django's documented way).
+    request.upload_handlers.insert(0, SizeCapUploadHandler(request, max_bytes=LICENCE_SCAN_MAX_BYTES))
+    return _apply(request)
+
+
+@csrf_protect
+def _apply(request):
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            submission = services.application_submit(
+                request=request,
+                details=form.details(),
+                scan=form.cleaned_data["licence_scan"],
+                scan_type=form.scan_type,
+            )
+        except services.PendingApplicationExists:
+            form.add_error(
+                "email",
+                "An application from this email address is already waiting for review. "
+                "We will email you when it has been decided.",
+            )
+        else:
+            request.session[SUBMITTED] = {
+                "reference": submission.application.application_id,
+                "emailed": submission.emailed,
+            }
+            return redirect("clinician_apply_submitted")
+    return render(request, "clinicians/apply.html", {"form": form})
+
+
+@public
+@require_GET
+def apply_submitted(request):
+    submitted = request.session.get(SUBMITTED)
+    if not submitted:
+        return redirect("clinician_apply")
+    return render(request, "clinicians/apply_submitted.html", {"submitted": submitted})

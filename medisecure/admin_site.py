@@ -2,6 +2,8 @@
 open only to the admin role."""
 
 import functools
+from dataclasses import dataclass
+from typing import Callable
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -18,11 +20,66 @@ from medisecure.identity.roles import Role
 from medisecure.identity.session_keys import MFA_ENROLMENT_REQUIRED
 
 
+@dataclass(frozen=True)
+class RecordSection:
+    """A part of the admin over records kept in DynamoDB, which no ModelAdmin
+    can serve: its pages (built by `urls(site)`, each wrapped in
+    site.admin_view) and the entry the admin's index shows for them."""
+
+    app_label: str
+    app_name: str
+    name: str  # as the index lists it, e.g. "Clinician applications"
+    object_name: str
+    list_url_name: str  # the section's list page, in the admin namespace
+    urls: Callable
+
+
 class PortalAdminSite(admin.AdminSite):
     site_header = "MediSecure administration"
     site_title = "MediSecure admin"
     index_title = "Clinic administration"
     enable_nav_sidebar = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sections: list[RecordSection] = []
+
+    def register_section(self, section: RecordSection) -> None:
+        """Called from an app's admin module, which autodiscovery imports."""
+        self._sections.append(section)
+
+    def portal_urls(self):
+        """The admin pages the portal adds for records kept in DynamoDB."""
+        return [url for section in self._sections for url in section.urls(self)]
+
+    def get_urls(self):
+        return self.portal_urls() + super().get_urls()
+
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        if app_label is None and self.has_permission(request):
+            app_list += [self._index_entry(section) for section in self._sections]
+            app_list.sort(key=lambda app: app["name"].lower())
+        return app_list
+
+    def _index_entry(self, section: RecordSection) -> dict:
+        url = reverse(f"admin:{section.list_url_name}", current_app=self.name)
+        return {
+            "name": section.app_name,
+            "app_label": section.app_label,
+            "app_url": url,
+            "has_module_perms": True,
+            "models": [
+                {
+                    "name": section.name,
+                    "object_name": section.object_name,
+                    "perms": {"add": False, "change": True, "delete": False, "view": True},
+                    "admin_url": url,
+                    "add_url": None,
+                    "view_only": False,
+                }
+            ],
+        }
 
     def has_permission(self, request):
         user = request.user
@@ -32,34 +89,6 @@ class PortalAdminSite(admin.AdminSite):
             and user.role == Role.ADMIN.value
             and not request.session.get(MFA_ENROLMENT_REQUIRED)
         )
-
-    def portal_urls(self):
-        """The admin pages the portal adds for records kept in DynamoDB."""
-        from audit import admin_views as audit_views
-
-        return audit_views.urls(self)
-
-    def get_urls(self):
-        return self.portal_urls() + super().get_urls()
-
-    def get_app_list(self, request, app_label=None):
-        """The admin's index, with the records that live in DynamoDB listed
-        beside the ORM's."""
-        app_list = super().get_app_list(request, app_label)
-        if app_label in (None, "compliance"):
-            app_list.append(
-                {
-                    "name": "Compliance",
-                    "app_label": "compliance",
-                    "app_url": reverse("admin:audit_list"),
-                    "has_module_perms": True,
-                    "models": [
-                        _entry("Audit trail", "admin:audit_list"),
-                        _entry("Verify the audit trail", "admin:audit_verify"),
-                    ],
-                }
-            )
-        return app_list
 
     def admin_view(self, view, cacheable=False):
         """Someone signed in without the admin role is refused (and audited)
@@ -92,6 +121,3 @@ class PortalAdminSite(admin.AdminSite):
         identity_services.sign_out(request=request)
         return redirect(logout_url)
 
-
-def _entry(name: str, url_name: str) -> dict:
-    return {"name": name, "object_name": name, "admin_url": reverse(url_name), "view_only": True, "perms": {"view": True}}

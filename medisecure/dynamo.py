@@ -208,11 +208,14 @@ def query_page(
     limit: int = 25,
     page_token: str | None = None,
     newest_first: bool = False,
+    filter_condition: ConditionBase | None = None,
 ) -> Page:
     """One page of a Query, with the next page as a signed opaque token.
 
     `list_name` names what is being listed (e.g. the provider whose patients
-    these are), so a token issued for one list is refused for another."""
+    these are), so a token issued for one list is refused for another.
+    With `filter_condition`, `limit` counts the items read, not the items
+    kept: a page may hold fewer, but it still costs one round trip."""
     items, last_key = query(
         table,
         key_condition,
@@ -220,6 +223,7 @@ def query_page(
         limit=limit,
         start_key=decode_page_token(page_token, list_name) if page_token else None,
         newest_first=newest_first,
+        filter_condition=filter_condition,
     )
     return Page(items, encode_page_token(last_key, list_name) if last_key else None)
 

@@ -239,6 +239,9 @@ STORAGES = {
             # S3 refuses any other signature on SSE-KMS objects.
             "signature_version": "s3v4",
             "querystring_expire": 300,
+            # SigV4 presigned links (X-Amz-Expires): SigV2 is deprecated and
+            # refused by newer regions.
+            "signature_version": "s3v4",
             "file_overwrite": False,
             "object_parameters": (
                 {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": DOCUMENTS_KMS_KEY_ID}

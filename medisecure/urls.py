@@ -25,6 +25,8 @@ urlpatterns = [
     path("patient/", include("patients.urls")),
     path("doctor/", include("clinicians.urls")),
     path("marketing/", clinician_views.directory, name="marketing"),
+    path("clinicians/apply/", clinician_views.apply, name="clinician_apply"),
+    path("clinicians/apply/submitted/", clinician_views.apply_submitted, name="clinician_apply_submitted"),
     path("admin/", admin.site.urls),
 ]
 

@@ -15,6 +15,7 @@ MARKETER = "marketer"
 ACTORS = (ANONYMOUS, PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR, ADMIN, MARKETER)
 SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
 EVERYONE = frozenset(ACTORS)
+NO_APPLICATION = "CA-0000-0000-0000-0000"
 
 
 SELF = "self"  # the audit event names the acting patient as the patient
@@ -69,6 +70,36 @@ ROUTES = (
     ),
     Route("admin:audit_export", "/admin/audit/export.csv?outcome=denied", frozenset({ADMIN}), "audit.export"),
     Route("admin:audit_verify", "/admin/audit/verify/?since=2026-01-01&until=2026-01-02", frozenset({ADMIN}), "audit.verify"),
+    Route("clinician_apply", "/clinicians/apply/", EVERYONE, None),
+    # Without a submission in the session it sends you to the form.
+    Route("clinician_apply_submitted", "/clinicians/apply/submitted/", EVERYONE, None, ok_status=302),
+    Route("admin:clinicians_application_changelist", "/admin/clinicians/application/", frozenset({ADMIN}), None),
+    Route(
+        "admin:clinicians_application_changelist",
+        "/admin/clinicians/application/?status=approved&q=someone%40example.com",
+        frozenset({ADMIN}),
+        None,
+    ),
+    # The matrix's cast has no application, so the admin gets through to a 404
+    # (clinicians/tests/test_admin_review.py opens real ones); everyone else
+    # is refused before any lookup.
+    Route(
+        "admin:clinicians_application_change", f"/admin/clinicians/application/{NO_APPLICATION}/",
+        frozenset({ADMIN}), None, ok_status=404,
+    ),
+    Route(
+        "admin:clinicians_application_scan", f"/admin/clinicians/application/{NO_APPLICATION}/licence-scan/",
+        frozenset({ADMIN}), None, ok_status=404,
+    ),
+    # POST only: a GET that gets through is refused with 405.
+    Route(
+        "admin:clinicians_application_decide", f"/admin/clinicians/application/{NO_APPLICATION}/decide/",
+        frozenset({ADMIN}), None, ok_status=405,
+    ),
+    Route(
+        "admin:clinicians_application_decide_selected", "/admin/clinicians/application/decide-selected/",
+        frozenset({ADMIN}), None, ok_status=405,
+    ),
 )
 
 # Routes reached only as steps of a flow, each tested where the flow is.

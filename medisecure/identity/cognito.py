@@ -115,10 +115,17 @@ def get_pool_user(email: str) -> PoolUser | None:
 
 
 def create_pool_user(
-    *, email: str, given_name: str, family_name: str, suppress_message: bool, signup_id: str = ""
+    *,
+    email: str,
+    given_name: str,
+    family_name: str,
+    suppress_message: bool,
+    signup_id: str = "",
+    temporary_password: str | None = None,
 ) -> PoolUser:
     """Create the user with a verified email. Raises UsernameExistsException's
-    ClientError when the email is taken, so callers can link instead."""
+    ClientError when the email is taken, so callers can link instead. With a
+    temporary password, the user must choose their own at first sign-in."""
     attributes = [
         {"Name": "email", "Value": email},
         {"Name": "email_verified", "Value": "true"},
@@ -135,6 +142,8 @@ def create_pool_user(
     }
     if suppress_message:
         kwargs["MessageAction"] = "SUPPRESS"
+    if temporary_password:
+        kwargs["TemporaryPassword"] = temporary_password
     _client().admin_create_user(**kwargs)
     return get_pool_user(email)
 
@@ -163,6 +172,18 @@ def set_permanent_password(email: str, password: str) -> None:
         if exc.response["Error"]["Code"] == "InvalidPasswordException":
             raise PasswordNotAccepted from exc
         raise
+
+
+def set_temporary_password(email: str, password: str) -> None:
+    """A new temporary password (the old one stops working); the user must
+    choose their own at the next sign-in."""
+    _client().admin_set_user_password(
+        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, Password=password, Permanent=False
+    )
+
+
+def is_username_taken(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") == "UsernameExistsException"
 
 
 def groups_of(email: str) -> set[str]:
