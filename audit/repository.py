@@ -13,14 +13,14 @@ from __future__ import annotations
 import secrets
 import time
 from dataclasses import asdict, replace
-from typing import Any, Iterator, Sequence
+from typing import Iterator, Sequence
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
 from botocore.exceptions import ClientError
 
 from audit.domain import GENESIS_HASH, AuditEvent, ChainHead, SearchFilters, chain_position, seal
 from medisecure import dynamo
-from medisecure.tables import AUDIT_LOGS, Table
+from medisecure.tables import AUDIT_LOGS
 
 # Losing the race for a chain head is normal under load; a writer keeps
 # trying (on a fresh head, usually of another chain) for this long.
@@ -75,11 +75,16 @@ def event_from_values(values: dict) -> AuditEvent:
     return AuditEvent(**fields)
 
 
+def head_key(chain_id: str) -> dict:
+    """The key of a chain's head item, for reading it with other items."""
+    return _head_key(chain_id)
+
+
 def _head_key(chain_id: str) -> dict:
     return {"eventId": f"chainhead#{chain_id}", "timestamp": HEAD_SORT_KEY}
 
 
-def _head_from(chain_id: str, values: dict | None) -> ChainHead:
+def head_from(chain_id: str, values: dict | None) -> ChainHead:
     values = values or {}
     return ChainHead(
         chain_id=chain_id,
@@ -91,14 +96,6 @@ def _head_from(chain_id: str, values: dict | None) -> ChainHead:
 
 def pick_chain(org_id: str, chain_count: int) -> str:
     return f"{org_id}#chain-{secrets.randbelow(chain_count)}"
-
-
-def read_with_head(table: Table, key: dict[str, Any], *, chain_id: str) -> tuple[dict | None, ChainHead]:
-    """One item and the head of `chain_id` in a single consistent
-    BatchGetItem, so a read that must be audited before it is served costs
-    two round trips (this read, then the audit transaction) instead of three."""
-    item, head = dynamo.get_many([(table, key), (AUDIT_LOGS, _head_key(chain_id))], consistent=True)
-    return item, _head_from(chain_id, head)
 
 
 # --- appending ---------------------------------------------------------------
@@ -114,7 +111,7 @@ def append(
 ) -> AuditEvent:
     """Seal `event` onto a chain and store it, together with `extra_writes`
     (TransactWriteItems entries for the PHI change the event describes), all
-    or nothing. A `head` read ahead (read_with_head) saves the first read; if
+    or nothing. A `head` read ahead (with the record it audits) saves the first read; if
     it has moved on since, the next attempt reads afresh."""
     expires_at = int(time.time()) + retention_seconds
     deadline = time.monotonic() + APPEND_DEADLINE_SECONDS
@@ -149,7 +146,7 @@ def read_head(chain_id: str) -> ChainHead:
     response = dynamo.client().get_item(
         TableName=dynamo.name(AUDIT_LOGS), Key=dynamo.to_item(_head_key(chain_id)), ConsistentRead=True
     )
-    return _head_from(chain_id, dynamo.from_item(response.get("Item", {})))
+    return head_from(chain_id, dynamo.from_item(response.get("Item", {})))
 
 
 def _write(event: AuditEvent, last_seq: int, expires_at: int, extra_writes: Sequence[dict]) -> None:

@@ -272,11 +272,15 @@ def application_replace(
     return updated
 
 
-def _list_page(key_condition, *, index, list_name, filter_condition, limit, page_token):
+# The indexes a list of applications can come from, by what it lists them by.
+LIST_INDEXES = {"status": "StatusIndex", "email": "EmailIndex"}
+
+
+def _list_page(key_condition, *, by, list_name, filter_condition, limit, page_token):
     page = dynamo.query_page(
         CLINICIAN_APPLICATIONS,
         key_condition,
-        index=index,
+        index=LIST_INDEXES[by],
         list_name=list_name,
         limit=limit,
         page_token=page_token,
@@ -294,7 +298,7 @@ def applications_by_status(
     name_filter = Attr("nameSearch").contains(name_contains.casefold()) if name_contains else None
     return _list_page(
         Key("status").eq(status),
-        index="StatusIndex",
+        by="status",
         list_name=f"clinician-applications:status:{status}:name:{name_contains.casefold()}",
         filter_condition=name_filter,
         limit=limit,
@@ -308,7 +312,7 @@ def applications_by_email(
     """One email's applications in one status, newest first."""
     return _list_page(
         Key("email").eq(email),
-        index="EmailIndex",
+        by="email",
         list_name=f"clinician-applications:email:{email}:status:{status}",
         filter_condition=Attr("status").eq(status),
         limit=limit,

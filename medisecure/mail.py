@@ -1,6 +1,6 @@
-"""The one place that sends email: SES v2, through the configuration set
-from settings (so bounces, complaints and delivery events are tracked for
-every message), as plain text plus HTML.
+"""The one place that sends email: SES v2, through the settings'
+configuration set (so bounces, complaints and delivery events are tracked
+for every message), as plain text plus HTML.
 
 Callers compose messages elsewhere; nothing here knows what they say. An
 address is personal information, so failures are logged without it."""

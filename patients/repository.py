@@ -10,9 +10,10 @@ from __future__ import annotations
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 
-from audit.repository import ChainHead, read_with_head
+from audit import repository as audit_repository
+from audit.domain import ChainHead
 from medisecure import dynamo
-from medisecure.tables import CARE_TEAM, PATIENT_PROVISIONAL, PATIENTS, Table
+from medisecure.tables import AUDIT_LOGS, CARE_TEAM, PATIENT_PROVISIONAL, PATIENTS, Table
 from patients.domain import CareTeamMember, Patient, SendLedger, Signup
 
 
@@ -86,8 +87,11 @@ def get(patient_id: str) -> Patient | None:
 def get_with_audit_head(patient_id: str, *, chain_id: str) -> tuple[Patient | None, ChainHead]:
     """The patient and the head of the audit chain their read will be
     recorded on, in one round trip."""
-    values, head = read_with_head(PATIENTS, {"patientId": patient_id}, chain_id=chain_id)
-    return (_patient_from(values) if values else None), head
+    values, head = dynamo.get_many(
+        [(PATIENTS, {"patientId": patient_id}), (AUDIT_LOGS, audit_repository.head_key(chain_id))],
+        consistent=True,
+    )
+    return (_patient_from(values) if values else None), audit_repository.head_from(chain_id, head)
 
 
 def profile_save_entry(patient: Patient, *, expected_version: int) -> dict:
@@ -270,7 +274,10 @@ def ledger_save(before: SendLedger, after: SendLedger) -> bool:
     """ledger_save_entry on its own; False if someone else got there first."""
     put = ledger_save_entry(before, after)["Put"]
     try:
-        dynamo.client().put_item(**put)
+        dynamo.client().put_item(
+            TableName=dynamo.name(PATIENT_PROVISIONAL),
+            **{key: value for key, value in put.items() if key != "TableName"},
+        )
     except ClientError as error:
         if dynamo.is_conditional_failure(error):
             return False

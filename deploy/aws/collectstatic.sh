@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 env \
     MEDISECURE_ENV=production \
     DJANGO_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
+    SIGNUP_SECRET_KEY="$(python -c 'import secrets; print(secrets.token_urlsafe(64))')" \
     SITE_URL=https://build.invalid \
     DJANGO_ALLOWED_HOSTS=build.invalid \
     COGNITO_USER_POOL_ID=build-only \

@@ -52,6 +52,9 @@ TRANSACTION_ENTRIES = {
     "Get": "GetItem",
 }
 ENTRY_AUTHORISED_OPERATIONS = {"TransactWriteItems", "TransactGetItems"}
+# `medisecure.dynamo` helpers that take a list of (table, key) pairs: their
+# call sites name the tables, so their own bodies are not read.
+PAIR_LIST_HELPERS = {"get_many": "BatchGetItem"}
 
 
 class ScanError(Exception):
@@ -273,6 +276,9 @@ class _FunctionScan:
 
     def _call(self, node: ast.Call) -> None:
         target = _called_function(self.module, node.func)
+        if target and target[0] == DYNAMO_HELPERS and target[1] in PAIR_LIST_HELPERS:
+            self._pair_list_call(node, PAIR_LIST_HELPERS[target[1]])
+            return
         if target and target[0] == DYNAMO_HELPERS and target[1] in self.helpers:
             self._helper_call(node, target[1])
             return
@@ -322,6 +328,16 @@ class _FunctionScan:
                 raise ScanError(f"{self.module.where(node)}: cannot tell which table or index {operation} touches")
             for index in indexes:
                 self.calls.append(Call("dynamodb", operation, table, index, self.module.where(node)))
+
+    def _pair_list_call(self, node: ast.Call, operation: str) -> None:
+        pairs = node.args[0] if node.args else None
+        if not isinstance(pairs, (ast.List, ast.Tuple)):
+            raise ScanError(f"{self.module.where(node)}: cannot tell which tables {operation} reads")
+        for pair in pairs.elts:
+            table = self.table_of(pair.elts[0]) if isinstance(pair, ast.Tuple) and pair.elts else None
+            if table is None or table == "<param>":
+                raise ScanError(f"{self.module.where(node)}: cannot tell which table {operation} reads")
+            self.calls.append(Call("dynamodb", operation, table, None, self.module.where(node)))
 
     def _helper_call(self, node: ast.Call, helper: str) -> None:
         table_expr = node.args[0] if node.args else self._keyword(node, "table")
@@ -384,6 +400,8 @@ def _calls_of(modules: list[_Module], scanned: list[_Module]) -> set[Call]:
     found: set[Call] = set()
     for module in scanned:
         for function in module.functions():
+            if module.dotted == DYNAMO_HELPERS and function.name in PAIR_LIST_HELPERS:
+                continue
             scan = _FunctionScan(module, function, factories, helpers)
             scan.run()
             found.update(scan.calls)
