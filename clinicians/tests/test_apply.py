@@ -51,8 +51,9 @@ def test_the_scan_goes_to_s3_under_a_random_key_private_and_encrypted(client, aw
 
     application = latest_for("private.person@example.com")
     [key] = _bucket_keys()
-    assert key == application.scan.key
-    assert key.startswith("licence-scans/") and len(key.split("/")[1]) == 32
+    # The storage keeps every file under the documents prefix the task role is held to.
+    assert key == f"{settings.DOCUMENTS_KEY_PREFIX}{application.scan.key}"
+    assert application.scan.key.startswith("licence-scans/") and len(application.scan.key.split("/")[1]) == 32
     assert "private" not in key.lower() and "licence.pdf" not in key and "avery" not in key.lower()
     s3 = aws_clients.client("s3")
     head = s3.head_object(Bucket=settings.DOCUMENTS_BUCKET, Key=key)
