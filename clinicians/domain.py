@@ -131,7 +131,7 @@ def npi_is_valid(number: str) -> bool:
 
 
 @dataclass(frozen=True)
-class LicenceScan:
+class LicenceFile:
     key: str  # the S3 key: random, says nothing about the applicant
     content_type: str
     size: int
@@ -158,7 +158,7 @@ class Application:
     npi: str
     years_of_practice: int
     statement: str
-    scan: LicenceScan
+    scan: LicenceFile
     # The admin who last moved the application on, when, and what they wrote
     # to the applicant (a rejection's reason, or the information asked for).
     decided_by: str = ""

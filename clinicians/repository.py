@@ -12,7 +12,7 @@ from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
 from django.core.files.storage import default_storage
 
-from clinicians.domain import Application, LicenceScan, Provider
+from clinicians.domain import Application, LicenceFile, Provider
 from medisecure import dynamo
 from medisecure.tables import CLINICIAN_APPLICATIONS, PROVIDERS
 
@@ -162,7 +162,7 @@ def _application_from(values: dict) -> Application:
         npi=values.get("npi", ""),
         years_of_practice=int(values.get("yearsOfPractice", 0)),
         statement=values.get("statement", ""),
-        scan=LicenceScan(
+        scan=LicenceFile(
             key=values.get("scanKey", ""),
             content_type=values.get("scanContentType", ""),
             size=int(values.get("scanSize", 0)),
@@ -348,7 +348,7 @@ def scan_delete(key: str) -> None:
     default_storage.delete(key)
 
 
-def scan_url(scan: LicenceScan, *, download_name: str, expires_seconds: int) -> str:
+def scan_url(scan: LicenceFile, *, download_name: str, expires_seconds: int) -> str:
     """A presigned GET for the scan that stops working after `expires_seconds`."""
     return default_storage.url(
         scan.key,

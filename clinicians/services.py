@@ -25,7 +25,7 @@ from clinicians.domain import (
     REQUEST_INFORMATION,
     SPECIALTIES,
     Application,
-    LicenceScan,
+    LicenceFile,
     Provider,
     is_application_reference,
     new_application_id,
@@ -178,7 +178,7 @@ def application_submit(*, request, details: ApplicationDetails, scan, scan_type:
         npi=details.npi,
         years_of_practice=details.years_of_practice,
         statement=details.statement,
-        scan=LicenceScan(key=key, content_type=scan_type, size=scan.size),
+        scan=LicenceFile(key=key, content_type=scan_type, size=scan.size),
     )
     try:
         repository.application_submit(
