@@ -63,20 +63,12 @@ def get(provider_id: str) -> Provider | None:
 
 
 def get_many(provider_ids: list[str]) -> dict[str, Provider]:
-    """Providers by id in one BatchGetItem (retrying any unprocessed keys)."""
+    """Providers by id, in one BatchGetItem."""
     wanted = list(dict.fromkeys(provider_ids))[:BATCH_GET_LIMIT]
     if not wanted:
         return {}
-    table = dynamo.name(PROVIDERS)
-    request = {table: {"Keys": [dynamo.to_item({"providerId": pid}) for pid in wanted]}}
-    found: dict[str, Provider] = {}
-    while request:
-        response = dynamo.client().batch_get_item(RequestItems=request)
-        for item in response.get("Responses", {}).get(table, []):
-            provider = _from(dynamo.from_item(item))
-            found[provider.provider_id] = provider
-        request = response.get("UnprocessedKeys") or {}
-    return found
+    found = dynamo.get_many([(PROVIDERS, {"providerId": provider_id}) for provider_id in wanted])
+    return {provider.provider_id: provider for provider in map(_from, filter(None, found))}
 
 
 def list_by_specialty(specialty: str, *, limit: int = 25, page_token: str | None = None):

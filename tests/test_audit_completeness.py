@@ -13,18 +13,14 @@ from tests.support import sign_in
 pytestmark = pytest.mark.django_db
 
 
-def _all_event_ids():
-    return {event.event_id for event in repository.search_all(SearchFilters(), org_id=settings.CLINIC_ID)}
+def _all_events():
+    return list(repository.search_all(SearchFilters(), org_id=settings.CLINIC_ID))
 
 
 def _events_written_by(request_fn):
-    before = _all_event_ids()
+    before = {event.event_id for event in _all_events()}
     response = request_fn()
-    new_ids = _all_event_ids() - before
-    events = [
-        event for event in repository.search_all(SearchFilters(), org_id=settings.CLINIC_ID) if event.event_id in new_ids
-    ]
-    return response, events
+    return response, [event for event in _all_events() if event.event_id not in before]
 
 
 def _someone_refused(route):

@@ -331,9 +331,13 @@ class _FunctionScan:
 
     def _pair_list_call(self, node: ast.Call, operation: str) -> None:
         pairs = node.args[0] if node.args else None
-        if not isinstance(pairs, (ast.List, ast.Tuple)):
+        if isinstance(pairs, ast.ListComp):  # [(TABLE, key) for ...]
+            elements = [pairs.elt]
+        elif isinstance(pairs, (ast.List, ast.Tuple)):
+            elements = pairs.elts
+        else:
             raise ScanError(f"{self.module.where(node)}: cannot tell which tables {operation} reads")
-        for pair in pairs.elts:
+        for pair in elements:
             table = self.table_of(pair.elts[0]) if isinstance(pair, ast.Tuple) and pair.elts else None
             if table is None or table == "<param>":
                 raise ScanError(f"{self.module.where(node)}: cannot tell which table {operation} reads")

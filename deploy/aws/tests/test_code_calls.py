@@ -68,6 +68,24 @@ def book(values):
     }
 
 
+def test_it_reads_the_tables_of_a_batch_read_from_its_pairs():
+    source = '''
+from medisecure import dynamo
+from medisecure.tables import AUDIT_LOGS, PATIENTS, PROVIDERS
+
+def with_head(patient_id, head_key):
+    return dynamo.get_many([(PATIENTS, {"patientId": patient_id}), (AUDIT_LOGS, head_key)])
+
+def doctors(ids):
+    return dynamo.get_many([(PROVIDERS, {"providerId": i}) for i in ids])
+'''
+    assert _keys(scan_source(source)) == {
+        ("dynamodb", "BatchGetItem", "patients", None),
+        ("dynamodb", "BatchGetItem", "audit-logs", None),
+        ("dynamodb", "BatchGetItem", "providers", None),
+    }
+
+
 def test_it_sees_calls_to_other_services_through_a_wrapper():
     source = '''
 from medisecure import aws
