@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 import pytest
 from django.conf import settings as django_settings
 
+from audit import repository as audit_repository
 from deploy.local.process import LocalStack
 from medisecure import aws as aws_clients
 from medisecure import bootstrap, seeding
@@ -38,6 +39,7 @@ def aws(local_stack, settings):
 
 def prepare_stack(local_stack, settings):
     local_stack.reset()
+    audit_repository.forget_written_heads()
     bootstrap.ensure_tables()
     ids, _ = bootstrap.ensure_user_pool()
     bootstrap.ensure_bucket()

@@ -11,6 +11,7 @@ updated or deleted (they expire by TTL).
 from __future__ import annotations
 
 import secrets
+import threading
 import time
 from dataclasses import asdict, replace
 from typing import Iterator, Sequence
@@ -95,7 +96,35 @@ def head_from(chain_id: str, values: dict | None) -> ChainHead:
 
 
 def pick_chain(org_id: str, chain_count: int) -> str:
+    """The chain this thread last wrote to (it knows that head already), or
+    a random one."""
+    remembered = _remembered_head(org_id, chain_count)
+    if remembered is not None:
+        return remembered.chain_id
     return f"{org_id}#chain-{secrets.randbelow(chain_count)}"
+
+
+# Each thread remembers the head it last wrote, so its next event needs no
+# read first: a thread keeps to one chain, and while no other writer moves
+# that chain on, an append is a single transaction. A head moved elsewhere
+# only costs the retry on a fresh read that any lost race costs.
+_written = threading.local()
+
+
+def _remembered_head(org_id: str, chain_count: int) -> ChainHead | None:
+    head = getattr(_written, "head", None)
+    if head is None:
+        return None
+    prefix = f"{org_id}#chain-"
+    index = head.chain_id.removeprefix(prefix)
+    if not head.chain_id.startswith(prefix) or not index.isdigit() or int(index) >= chain_count:
+        return None
+    return head
+
+
+def forget_written_heads() -> None:
+    """Drop this thread's remembered head (the stack it was read from is gone)."""
+    _written.head = None
 
 
 # --- appending ---------------------------------------------------------------
@@ -118,8 +147,10 @@ def append(
     attempt = 0
     while time.monotonic() < deadline:
         attempt += 1
+        if head is None and attempt == 1:
+            head = _remembered_head(event.org_id, chain_count)
         if head is None or attempt > 1:
-            head = read_head(pick_chain(event.org_id, chain_count))
+            head = read_head(f"{event.org_id}#chain-{secrets.randbelow(chain_count)}")
         # A chain's time never goes backwards, so its index orders it by time.
         timestamp = max(event.timestamp, head.last_timestamp)
         sealed = seal(
@@ -129,11 +160,13 @@ def append(
             prev_hash=head.last_hash,
         )
         try:
-            _write(sealed, head.last_seq, expires_at, extra_writes)
-            return sealed
+            _write(sealed, head, expires_at, extra_writes)
         except ClientError as error:
             if not _head_moved(error):
                 raise
+        else:
+            _written.head = ChainHead(sealed.chain_id, sealed.chain_seq, sealed.hash, sealed.timestamp)
+            return sealed
         # Another writer took this head: back off (exponentially, with full
         # jitter, so a crowd of losers spreads out) and try again on a fresh
         # head, likely of another chain.
@@ -149,9 +182,15 @@ def read_head(chain_id: str) -> ChainHead:
     return head_from(chain_id, dynamo.from_item(response.get("Item", {})))
 
 
-def _write(event: AuditEvent, last_seq: int, expires_at: int, extra_writes: Sequence[dict]) -> None:
+def _write(event: AuditEvent, previous: ChainHead, expires_at: int, extra_writes: Sequence[dict]) -> None:
     table = dynamo.name(AUDIT_LOGS)
-    head_guard = Attr("eventId").not_exists() if last_seq == 0 else Attr("lastSeq").eq(last_seq)
+    # The hash too, not only the sequence number: a remembered head is only
+    # good if it is still exactly the chain's end.
+    head_guard = (
+        Attr("eventId").not_exists()
+        if previous.last_seq == 0
+        else Attr("lastSeq").eq(previous.last_seq) & Attr("lastHash").eq(previous.last_hash)
+    )
     head = {
         **_head_key(event.chain_id),
         "headOf": event.chain_id,

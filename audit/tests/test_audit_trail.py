@@ -117,3 +117,47 @@ def test_when_the_phi_write_is_refused_neither_it_nor_its_event_lands(aws, setti
     assert dynamo.get(PATIENTS, {"patientId": "p-atomic"}) is None
     assert repository.list_by("action", "test.write")[0] == []
     assert repository.read_head(f"{settings.CLINIC_ID}#chain-0").last_seq == 0
+
+
+def test_a_thread_appends_its_next_event_in_one_round_trip(aws, settings, dynamodb_calls):
+    settings.AUDIT_CHAIN_COUNT = 4
+    first = audit_record(actor=OPERATOR, action="test.one", outcome=ALLOWED)
+    dynamodb_calls.clear()
+
+    second = audit_record(actor=OPERATOR, action="test.two", outcome=ALLOWED)
+
+    assert dict(dynamodb_calls) == {"TransactWriteItems": 1}
+    assert (second.chain_id, second.chain_seq, second.prev_hash) == (first.chain_id, 2, first.hash)
+
+
+def _in_another_thread(function):
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
+
+
+def test_a_remembered_head_another_writer_moved_on_costs_a_retry_not_a_fork(aws, settings):
+    settings.AUDIT_CHAIN_COUNT = 1
+    audit_record(actor=OPERATOR, action="test.mine", outcome=ALLOWED)
+    _in_another_thread(lambda: audit_record(actor=OPERATOR, action="test.theirs", outcome=ALLOWED))
+
+    third = audit_record(actor=OPERATOR, action="test.mine.again", outcome=ALLOWED)
+
+    chain = _chain(third.chain_id)
+    assert [event.chain_seq for event in chain] == [1, 2, 3]
+    assert all(current.prev_hash == previous.hash for previous, current in zip(chain, chain[1:]))
+
+
+def test_a_remembered_head_with_the_right_number_but_another_hash_is_not_trusted(aws, local_stack, settings):
+    settings.AUDIT_CHAIN_COUNT = 1
+    audit_record(actor=OPERATOR, action="test.before.reset", outcome=ALLOWED)
+    local_stack.reset()  # the remembered head now names an event that is gone
+    from medisecure import bootstrap
+
+    bootstrap.ensure_tables()
+    _in_another_thread(lambda: audit_record(actor=OPERATOR, action="test.other.first", outcome=ALLOWED))
+
+    second = audit_record(actor=OPERATOR, action="test.after.reset", outcome=ALLOWED)
+
+    chain = _chain(second.chain_id)
+    assert [event.chain_seq for event in chain] == [1, 2]
+    assert chain[1].prev_hash == chain[0].hash
