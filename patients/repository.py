@@ -15,6 +15,7 @@ from audit.domain import ChainHead
 from medisecure import dynamo
 from medisecure.tables import AUDIT_LOGS, CARE_TEAM, PATIENT_PROVISIONAL, PATIENTS, Table
 from patients.domain import CareTeamMember, Patient, SendLedger, Signup
+from patients.records_domain import name_birth_key
 
 
 class PatientExists(Exception):
@@ -51,8 +52,14 @@ def _patient_from(values: dict) -> Patient:
     return Patient(**fields)
 
 
+def patient_from(values: dict) -> Patient:
+    """A patient from their item, for repositories that read it with others."""
+    return _patient_from(values)
+
+
 def _patient_values(patient: Patient) -> dict:
     values = {attribute: getattr(patient, name) for name, attribute in _PATIENT_ATTRIBUTES.items()}
+    values["nameBirthKey"] = name_birth_key(patient.given_name, patient.family_name, patient.date_of_birth)
     # Empty optional fields are left out rather than stored as "".
     return {attribute: value for attribute, value in values.items() if value != ""}
 
@@ -107,6 +114,15 @@ def get_by_email(email: str) -> Patient | None:
     return _patient_from(page.items[0]) if page.items else None
 
 
+def find_by_name_and_birth(*, given_name: str, family_name: str, date_of_birth: str) -> list[Patient]:
+    """Patients with exactly this name and date of birth (rarely more than one)."""
+    key = name_birth_key(given_name, family_name, date_of_birth)
+    page = dynamo.query_page(
+        PATIENTS, Key("nameBirthKey").eq(key), index="NameBirthIndex", list_name=f"patient-name-birth:{key}", limit=10
+    )
+    return [_patient_from(item) for item in page.items]
+
+
 # --- Care team --------------------------------------------------------------
 
 
@@ -118,6 +134,10 @@ def _member_from(values: dict) -> CareTeamMember:
         since=values.get("since", ""),
         reason=values.get("reason", ""),
     )
+
+
+def member_from(values: dict) -> CareTeamMember:
+    return _member_from(values)
 
 
 def care_team_add(*, patient: Patient, provider_id: str, since: str, reason: str) -> None:
