@@ -36,6 +36,11 @@ def _from(values: dict) -> Provider:
     )
 
 
+def provider_from(values: dict) -> Provider:
+    """A provider from their item, for repositories that read it with others."""
+    return _from(values)
+
+
 def _provider_values(provider: Provider) -> dict:
     return {
         "providerId": provider.provider_id,

@@ -14,6 +14,7 @@ from django.http import Http404
 
 from audit.domain import DENIED, ChainHead
 from audit.services import Actor, audit_record, next_chain
+from clinicians.domain import Provider
 from medisecure import clock
 from medisecure.identity.roles import Role
 from patients import records_repository
@@ -36,6 +37,7 @@ class ChartAccess:
     summary: ChartSummary
     head: ChainHead
     entry: Entry | None = None
+    clinician: Provider | None = None  # the actor's provider record
 
     @property
     def patient_id(self) -> str:
@@ -67,6 +69,7 @@ def chart_patient_for_clinician(*, actor: Actor, patient_id: str, request, entry
         summary=read.summary,
         head=read.head,
         entry=read.entry,
+        clinician=read.clinician,
     )
 
 

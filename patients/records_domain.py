@@ -266,6 +266,21 @@ class ChartSummary:
         return replace(self, entries=tuple(ordered), version=self.version + 1)
 
 
+@dataclass(frozen=True)
+class UpcomingAppointment:
+    provider_id: str
+    scheduled_at: str  # ISO, as the appointments app stores it
+    duration_minutes: int = 0
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    document_id: str
+    filename: str
+    content_type: str
+    uploaded_at: str
+
+
 # --- Emergency access ----------------------------------------------------------
 
 
