@@ -203,9 +203,10 @@ class Revision:
     replaced_by: str
     replaced_by_name: str
     reason: str
+    kind: str
 
-    def shown_fields(self, kind: str) -> list[tuple[str, str]]:
-        return Entry("", self.entry_id, kind, "", "", "", self.values).shown_fields()
+    def shown_fields(self) -> list[tuple[str, str]]:
+        return Entry("", self.entry_id, self.kind, "", "", "", self.values).shown_fields()
 
 
 class EntryConflict(Exception):
@@ -271,6 +272,10 @@ class UpcomingAppointment:
     provider_id: str
     scheduled_at: str  # ISO, as the appointments app stores it
     duration_minutes: int = 0
+
+    @property
+    def shown_time(self) -> str:
+        return self.scheduled_at[:16].replace("T", " ")
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,7 @@ def entry_amend_entries(before: Entry, after: Entry, revision: Revision) -> list
         "replacedBy": revision.replaced_by,
         "replacedByName": revision.replaced_by_name,
         "reason": revision.reason,
+        "kind": revision.kind,
     }
     return [
         _put_record(_entry_values(after), Attr("version").eq(before.version)),
@@ -146,6 +147,7 @@ def _revision_from(values: dict) -> Revision:
         replaced_by=values.get("replacedBy", ""),
         replaced_by_name=values.get("replacedByName", ""),
         reason=values.get("reason", ""),
+        kind=values.get("kind", ""),
     )
 
 
@@ -323,6 +325,7 @@ def _grant_from(values: dict) -> EmergencyGrant:
         granted_at=values["grantedAt"],
         expires_at=int(values["expiresAt"]),
         reason=values.get("reason", ""),
+        kind=values.get("kind", ""),
     )
 
 

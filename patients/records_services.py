@@ -15,6 +15,8 @@ from audit.domain import ALLOWED, DENIED, TIMESTAMP_FORMAT
 from audit.services import actor_of, audit_record
 from medisecure import clock, dynamo
 from patients import records_repository
+from patients import repository as patients
+from patients.domain import CareTeamMember
 from patients.chart_access import ChartAccess, chart_patient_for_clinician
 from patients.records_domain import (
     ENTRY_FIELDS,
@@ -27,6 +29,7 @@ from patients.records_domain import (
 )
 
 HISTORY_PAGE_SIZE = 20
+PATIENTS_PAGE_SIZE = 25
 # Entries written to one chart at the same moment race for its summary; the
 # loser reads it afresh and tries again (its own entry is not in question).
 SUMMARY_ATTEMPTS = 4
@@ -76,6 +79,27 @@ def _audit_read(request, access: ChartAccess, action: str, *, resource_id: str =
         detail={**access.audit_detail, **(detail or {})},
         head=access.head,
     )
+
+
+@dataclass(frozen=True)
+class CareTeamPatients:
+    search: str
+    members: list[CareTeamMember]
+    next_page: str | None
+
+
+def care_team_patients_view(*, request, search: str, page_token: str | None) -> CareTeamPatients:
+    """One page of the signed-in doctor's care-team patients, by family
+    name, narrowed to family names starting with `search`."""
+    provider_id = request.user.username
+    members, next_page = patients.patients_of_provider_by_name(
+        provider_id, family_name_start=search, limit=PATIENTS_PAGE_SIZE, page_token=page_token
+    )
+    audit_record(
+        request=request, action="careteam.search", outcome=ALLOWED, resource_type="provider", resource_id=provider_id,
+        detail={"patient_ids": [member.patient_id for member in members]},
+    )
+    return CareTeamPatients(search=search, members=members, next_page=next_page)
 
 
 def chart_view(*, request, patient_id: str) -> Chart:
@@ -155,7 +179,7 @@ def chart_entry_amend(
     after = amended_entry(current, updated, at=at, by_name=_clinician_name(access))
     revision = Revision(
         entry_id=entry_id, superseded_version=current.version, values=current.values, replaced_at=at,
-        replaced_by=actor.user_id, replaced_by_name=_clinician_name(access), reason=reason,
+        replaced_by=actor.user_id, replaced_by_name=_clinician_name(access), reason=reason, kind=current.kind,
     )
     writes = records_repository.entry_amend_entries(current, after, revision)
     try:

@@ -197,6 +197,26 @@ def patients_of_provider(
     return [_member_from(item) for item in page.items], page.next_token
 
 
+def patients_of_provider_by_name(
+    provider_id: str, *, family_name_start: str, limit: int = 25, page_token: str | None = None
+) -> tuple[list[CareTeamMember], str | None]:
+    """A doctor's care-team patients, by family name, those whose family name
+    starts with `family_name_start` (all of them when it is empty)."""
+    key = Key("providerId").eq(provider_id)
+    start = family_name_start.strip().casefold()
+    if start:
+        key = key & Key("patientSortName").begins_with(start)
+    page = dynamo.query_page(
+        CARE_TEAM,
+        key,
+        index="ProviderIndex",
+        list_name=f"care-team-provider:{provider_id}:{start}",
+        limit=limit,
+        page_token=page_token,
+    )
+    return [_member_from(item) for item in page.items], page.next_token
+
+
 # --- Self-signup (the patient-provisional table) -----------------------------
 
 # Each address also has one ledger item of its recent sends, beside its

@@ -19,6 +19,7 @@ NO_APPLICATION = "CA-0000-0000-0000-0000"
 
 
 SELF = "self"  # the audit event names the acting patient as the patient
+CAST_PATIENT = "cast_patient"  # the audit event names the cast's patient (whose chart it is)
 
 
 @dataclass(frozen=True)
@@ -33,11 +34,20 @@ class Route:
     audit_action: str | None
     ok_status: int = 200
     touches_phi: bool = False
-    audit_patient: str = ""  # SELF, or "" when the event names no patient
+    audit_patient: str = ""  # SELF, CAST_PATIENT, or "" when the event names no patient
+    # People whose role may open the page but who have no relationship to
+    # its record: they get a 404, audited as `not_found_action` (denied).
+    not_found_for: frozenset = frozenset()
+    not_found_action: str = ""
+    audit_outcome: str = "allowed"  # "denied" where the allowed request finds nothing (a 404)
 
     def __post_init__(self):
         if self.touches_phi and not self.audit_action:
             raise ValueError(f"{self.name} touches PHI but names no audit action")
+
+    def path_for(self, cast) -> str:
+        """The path, with `{patient}` standing for the cast patient's id."""
+        return self.path.replace("{patient}", cast.patient.sub) if "{patient}" in self.path else self.path
 
 
 ROUTES = (
@@ -101,6 +111,10 @@ ROUTES = (
         frozenset({ADMIN}), None, ok_status=405,
     ),
 )
+
+from tests.matrix_records import RECORD_ROUTES  # noqa: E402  (needs Route)
+
+ROUTES = ROUTES + RECORD_ROUTES
 
 # Routes reached only as steps of a flow, each tested where the flow is.
 FLOW_ROUTES = {
