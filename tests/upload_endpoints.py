@@ -18,6 +18,7 @@ class UploadEndpoint:
     other_fields: Callable[[], dict]  # a valid post's other fields
     table: str  # medisecure.tables name of what an accepted upload records
     max_bytes: Callable[[], int]  # the cap on the file's size
+    shows_file_name: bool  # whether the sender's file name is kept and shown
 
 
 def _documents_cap() -> int:
@@ -47,15 +48,15 @@ def _application_fields() -> dict:
 UPLOAD_ENDPOINTS = (
     UploadEndpoint(
         "patients:document_upload", "patient", lambda cast: "/patient/documents/upload/",
-        "document", _no_fields, "documents", _documents_cap,
+        "document", _no_fields, "documents", _documents_cap, True,
     ),
     UploadEndpoint(
         "clinicians:chart_document_upload", "doctor",
         lambda cast: f"/doctor/patients/{cast.patient.sub}/documents/upload/",
-        "document", _no_fields, "documents", _documents_cap,
+        "document", _no_fields, "documents", _documents_cap, True,
     ),
     UploadEndpoint(
         "clinician_apply", None, lambda cast: "/clinicians/apply/",
-        "licence_scan", _application_fields, "clinician-applications", _licence_cap,
+        "licence_scan", _application_fields, "clinician-applications", _licence_cap, False,
     ),
 )

@@ -70,3 +70,33 @@ def storage_send(handler):
 
 def s3_down(request, operation):
     raise EndpointConnectionError(endpoint_url=request.url)
+
+
+def multipart(fields: dict, *, file_field: str, file_name: str, content: bytes, content_type: str):
+    """A multipart body sent exactly as given: Django's test client would
+    strip folders from the file name before sending it, as browsers do, and
+    a hostile client does not. Returns (body, content type header)."""
+    boundary = "----medisecure-test-boundary"
+    parts = []
+    for name, value in fields.items():
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode("utf-8")
+        )
+    parts.append(
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{file_name}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        ).encode("utf-8")
+        + content
+        + b"\r\n"
+    )
+    parts.append(f"--{boundary}--\r\n".encode("utf-8"))
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def table_count(table_name: str) -> int:
+    """Items in a table (a test's look at everything, never a request's)."""
+    from medisecure.tables import TABLES
+
+    (table,) = [table for table in TABLES if table.name == table_name]
+    return dynamo.client().scan(TableName=dynamo.name(table), Select="COUNT")["Count"]
