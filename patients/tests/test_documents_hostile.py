@@ -4,6 +4,8 @@ DynamoDB."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from patients.tests.documents_support import (
@@ -56,7 +58,8 @@ def _signed_in(client, cast, endpoint):
 def _assert_refused(response, endpoint):
     assert response.status_code in (200, 400), response.status_code  # the form again, never a redirect
     page = response.content.decode()
-    assert 'class="field field-error"' in page and f'id="id_{endpoint.file_field}-error"' in page
+    assert 'class="field field-error"' in page and f'id="id_{endpoint.file_field}_error"' in page
+    assert re.search(rf'aria-describedby="[^"]*\bid_{endpoint.file_field}_error\b', page)
     assert "Traceback" not in page
     assert bucket_keys() == []
     assert table_count(endpoint.table) == 0
