@@ -5,9 +5,6 @@ from clinicians import views
 app_name = "clinicians"
 urlpatterns = [
     path("", views.home, name="home"),
-<<<<<<< HEAD
-    path("patients/", include("clinicians.chart_urls")),
-=======
     path("patients/<str:patient_id>/documents/", include("clinicians.document_urls")),
->>>>>>> main
+    path("patients/", include("clinicians.chart_urls")),
 ]
