@@ -401,7 +401,9 @@ def documents_of(patient_id: str) -> list[DocumentInfo]:
             DOCUMENTS, Key("patientId").eq(patient_id), limit=200, start_key=start_key, newest_first=True
         )
         for item in items:
-            fields = [item.get(name) for name in ("documentId", "filename", "contentType", "uploadedAt")]
+            # The documents app names the file "fileName"; "filename" is read too.
+            name = item.get("fileName") or item.get("filename")
+            fields = [item.get("documentId"), name, item.get("contentType"), item.get("uploadedAt")]
             if all(isinstance(value, str) and value for value in fields):
                 documents.append(DocumentInfo(*fields))
         if not start_key:

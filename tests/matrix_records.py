@@ -2,7 +2,7 @@
 patients and charts. `{patient}` is the cast patient, in the doctor's care
 team and in no one else's."""
 
-from tests.access_matrix import CAST_PATIENT, DOCTOR, OTHER_DOCTOR, Route
+from tests.access_matrix import CAST_PATIENT, DOCTOR, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, SELF, Route
 
 DOCTORS = frozenset({DOCTOR, OTHER_DOCTOR})
 NO_ENTRY = "20260101T000000000000-0123456789abcdef"
@@ -26,5 +26,19 @@ RECORD_ROUTES = (
     Route(
         "clinicians:chart_entry", f"/doctor/patients/{{patient}}/entries/{NO_ENTRY}/", frozenset({DOCTOR}),
         "chart.access", ok_status=404, audit_outcome="denied", audit_patient=CAST_PATIENT, not_found_for=frozenset({OTHER_DOCTOR}), not_found_action="chart.access",
+    ),
+)
+
+PATIENTS = frozenset({PATIENT, OTHER_PATIENT})
+
+RECORD_ROUTES += (
+    Route("patients:records", "/patient/records/", PATIENTS, "record.read", touches_phi=True, audit_patient=SELF),
+    Route(
+        "patients:records_download", "/patient/records/download/fhir/", PATIENTS, "record.download",
+        touches_phi=True, audit_patient=SELF,
+    ),
+    Route(
+        "patients:record_access_log", "/patient/records/access/", PATIENTS, "record.access_log.read",
+        touches_phi=True, audit_patient=SELF,
     ),
 )
