@@ -6,17 +6,20 @@ see is a 404."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clinicians.chart_forms import ENTRY_FORMS, PatientSearchForm, amendment_form
+from clinicians.chart_forms import ENTRY_FORMS, EmergencyAccessForm, PatientSearchForm, amendment_form
+from medisecure.emergency_banner import remember_emergency_access
 from medisecure.forms import PageForm
 from medisecure.identity.access import role_required
 from medisecure.identity.roles import Role
-from patients import records_services
+from patients import emergency_services, records_services
+from patients.emergency_services import EmergencyRequest
 from patients.records_domain import KIND_LABELS, EntryConflict
 
 
@@ -121,3 +124,24 @@ def _entry_page(request, patient_id: str, entry_id: str, *, viewed=None, form=No
         "form": form, "conflict": conflict,
     }
     return render(request, "clinicians/chart_entry.html", context, status=status)
+
+
+@role_required(Role.DOCTOR)
+@require_http_methods(["GET", "POST"])
+def emergency_access(request):
+    form = EmergencyAccessForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = emergency_services.emergency_access_grant(request=request, wanted=EmergencyRequest(**form.cleaned_data))
+        except emergency_services.NoSinglePatient:
+            form.add_error(None, "No single patient has exactly that name and date of birth. Check them with the patient or whoever brought them in.")
+        except emergency_services.AlreadyInCareTeam as in_team:
+            messages.info(request, "This patient is in your care team: you need no emergency access.")
+            return redirect("clinicians:chart", patient_id=in_team.patient_id)
+        except emergency_services.GrantStillLive as live:
+            messages.info(request, "Your emergency access to this patient is still running.")
+            return redirect("clinicians:chart", patient_id=live.patient_id)
+        else:
+            remember_emergency_access(request, patient_id=grant.patient_id, expires_at=grant.expires_at)
+            return redirect("clinicians:chart", patient_id=grant.patient_id)
+    return render(request, "clinicians/emergency_access.html", {"form": form, "minutes": settings.EMERGENCY_ACCESS_MINUTES})

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 NOTE = "note"
@@ -302,6 +302,11 @@ class EmergencyGrant:
 
     def is_live(self, now: int) -> bool:
         return now < self.expires_at
+
+    @property
+    def ends(self) -> str:
+        """When it ends, as pages show it (UTC)."""
+        return datetime.fromtimestamp(self.expires_at, timezone.utc).strftime("%Y-%m-%d %H:%M")
 
 
 def name_birth_key(given_name: str, family_name: str, date_of_birth: str) -> str:

@@ -325,7 +325,6 @@ def _grant_from(values: dict) -> EmergencyGrant:
         granted_at=values["grantedAt"],
         expires_at=int(values["expiresAt"]),
         reason=values.get("reason", ""),
-        kind=values.get("kind", ""),
     )
 
 
@@ -408,3 +407,12 @@ def documents_of(patient_id: str) -> list[DocumentInfo]:
                 documents.append(DocumentInfo(*fields))
         if not start_key:
             return documents
+
+
+def patient_names(patient_ids: list[str]) -> dict[str, str]:
+    """Patients' full names by id, in one BatchGetItem (at most 100 ids)."""
+    wanted = list(dict.fromkeys(patient_ids))[:100]
+    if not wanted:
+        return {}
+    found = dynamo.get_many([(PATIENTS, {"patientId": patient_id}) for patient_id in wanted])
+    return {values["patientId"]: patients.patient_from(values).full_name for values in found if values}

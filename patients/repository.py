@@ -156,6 +156,36 @@ def care_team_add(*, patient: Patient, provider_id: str, since: str, reason: str
         pass
 
 
+def care_team_add_entry(*, patient: Patient, provider_id: str, since: str, reason: str) -> dict:
+    """Link a doctor to a patient, only if they are not linked already."""
+    values = {
+        "patientId": patient.patient_id,
+        "providerId": provider_id,
+        "patientSortName": patient.sort_name,
+        "patientName": patient.full_name,
+        "since": since,
+        "reason": reason,
+    }
+    return {
+        "Put": {
+            "TableName": dynamo.name(CARE_TEAM),
+            "Item": dynamo.to_item(values),
+            **dynamo.condition_kwargs(Attr("providerId").not_exists()),
+        }
+    }
+
+
+def care_team_remove_entry(*, patient_id: str, provider_id: str) -> dict:
+    """Unlink a doctor from a patient, only if they are linked."""
+    return {
+        "Delete": {
+            "TableName": dynamo.name(CARE_TEAM),
+            "Key": dynamo.to_item({"patientId": patient_id, "providerId": provider_id}),
+            **dynamo.condition_kwargs(Attr("providerId").exists()),
+        }
+    }
+
+
 def care_team_get(*, patient_id: str, provider_id: str) -> CareTeamMember | None:
     values = dynamo.get(CARE_TEAM, {"patientId": patient_id, "providerId": provider_id})
     return _member_from(values) if values else None
