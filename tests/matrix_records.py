@@ -2,7 +2,7 @@
 patients and charts. `{patient}` is the cast patient, in the doctor's care
 team and in no one else's."""
 
-from tests.access_matrix import CAST_PATIENT, DOCTOR, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, SELF, Route
+from tests.access_matrix import ADMIN, CAST_PATIENT, DOCTOR, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, SELF, Route
 
 DOCTORS = frozenset({DOCTOR, OTHER_DOCTOR})
 NO_ENTRY = "20260101T000000000000-0123456789abcdef"
@@ -40,5 +40,20 @@ RECORD_ROUTES += (
     Route(
         "patients:record_access_log", "/patient/records/access/", PATIENTS, "record.access_log.read",
         touches_phi=True, audit_patient=SELF,
+    ),
+)
+
+ADMINS = frozenset({ADMIN})
+
+RECORD_ROUTES += (
+    Route("clinicians:emergency_access", "/doctor/patients/emergency/", DOCTORS, None),
+    Route("admin:emergency_access_review", "/admin/patients/emergency-access/", ADMINS, "emergency.review", touches_phi=True),
+    # Without a patient asked for, the page is only the search form.
+    Route("admin:care_team", "/admin/patients/care-team/", ADMINS, None),
+    # POST only: a GET that gets through is refused with 405.
+    Route("admin:care_team_add", "/admin/patients/care-team/{patient}/add/", ADMINS, None, ok_status=405),
+    Route(
+        "admin:care_team_remove", "/admin/patients/care-team/{patient}/remove/no-such-doctor/", ADMINS, None,
+        ok_status=405,
     ),
 )
