@@ -37,7 +37,7 @@ def test_a_phi_page_is_not_served_when_its_audit_event_cannot_be_written(client,
     request.getfixturevalue("audit_writes_fail")
 
     with caplog.at_level(logging.ERROR, logger="audit.services"):
-        response = client.get(route.path)
+        response = client.get(route.url(cast))
 
     assert response.status_code == 503 and response["Retry-After"]
     body = response.content.decode()
