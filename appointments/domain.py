@@ -11,6 +11,7 @@ that overlap at all share a unit, whatever their lengths."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 
@@ -121,6 +122,10 @@ class Slot:
     @property
     def minutes(self) -> int:
         return int((self.end - self.start).total_seconds() // 60)
+
+    @property
+    def start_iso(self) -> str:
+        return to_iso(self.start)
 
     def overlaps(self, start: datetime, end: datetime) -> bool:
         return self.start < end and start < self.end
@@ -246,6 +251,12 @@ class Appointment:
         return replace(
             self, status=status, version=self.version + 1, updated_at=at, cancelled_by=by, cancel_reason=reason
         )
+
+
+def new_booking_id() -> str:
+    """The id a booking will have, given out with the booking form: sending
+    the same form twice then books once."""
+    return uuid.uuid4().hex
 
 
 def new_appointment(

@@ -14,7 +14,6 @@ appointment answers as if it did not exist (and the attempt is audited)."""
 from __future__ import annotations
 
 import logging
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -101,12 +100,6 @@ def _horizon() -> timedelta:
 
 def change_cutoff() -> timedelta:
     return timedelta(hours=settings.APPOINTMENT_CHANGE_CUTOFF_HOURS)
-
-
-def new_appointment_id() -> str:
-    """An id for a booking about to be made: the booking form carries it, so
-    sending the same form twice books once."""
-    return uuid.uuid4().hex
 
 
 # --- A doctor's availability ------------------------------------------------------

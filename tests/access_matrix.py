@@ -34,6 +34,7 @@ class Route:
     ok_status: int = 200
     touches_phi: bool = False
     audit_patient: str = ""  # SELF, or "" when the event names no patient
+    audit_outcome: str = "allowed"  # "denied" where the page answers 404 for a record not the actor's
 
     def __post_init__(self):
         if self.touches_phi and not self.audit_action:
@@ -101,6 +102,10 @@ ROUTES = (
         frozenset({ADMIN}), None, ok_status=405,
     ),
 )
+
+from tests.matrix_appointments import APPOINTMENT_ROUTES  # noqa: E402
+
+ROUTES += APPOINTMENT_ROUTES
 
 # Routes reached only as steps of a flow, each tested where the flow is.
 FLOW_ROUTES = {
