@@ -73,7 +73,7 @@ def _overlapping_lengths(doctor):
     availability = Availability(
         provider_id=doctor.sub,
         rules=(WeeklyRule(1, time(9), time(10), 60),),
-        extra_hours=(ExtraHours(date(2026, 3, 3), time(9), time(10), 15),),
+        extra_hours=(ExtraHours(date(2026, 3, 3), time(9, 15), time(10), 15),),
         version=1,
     )
     entry = repository.availability_save_entry(availability, expected_version=0)
