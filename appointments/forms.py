@@ -121,21 +121,20 @@ DayOffFormSet = forms.formset_factory(DayOffForm, extra=2, can_delete=True, max_
 ExtraHoursFormSet = forms.formset_factory(ExtraHoursForm, extra=2, can_delete=True, max_num=50, absolute_max=50)
 
 
-class VersionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-
-
 def _kept(formset) -> list[forms.Form]:
     """The rows that count: filled in and not marked for removal."""
     return [form for form in formset.forms if form.has_changed() and not formset._should_delete_form(form)]
 
 
-class AvailabilityForms:
-    """A doctor's weekly hours, days off and extra hours, as three formsets."""
+class AvailabilityForm(forms.Form):
+    """A doctor's weekly hours, days off and extra hours (three formsets),
+    and the version of the availability they were editing."""
 
-    def __init__(self, data=None, *, availability: Availability | None = None):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, data=None, files=None, *, availability: Availability | None = None):
         availability = availability or Availability(provider_id="")
-        self.version = VersionForm(data, initial={"version": availability.version})
+        super().__init__(data, files, initial={"version": availability.version})
         self.rules = WeeklyRuleFormSet(data, prefix="rules", initial=[
             {
                 "weekday": rule.weekday, "start": rule.start, "end": rule.end, "slot_minutes": rule.slot_minutes,
@@ -153,14 +152,14 @@ class AvailabilityForms:
         return (self.rules, self.days_off, self.extra_hours)
 
     def is_valid(self) -> bool:
-        valid = self.version.is_valid() and all(formset.is_valid() for formset in self._formsets())
+        valid = super().is_valid() and all([formset.is_valid() for formset in self._formsets()])
         if valid:
             self.add_problems(availability_problems(self.proposed()))
         return valid and not self.has_errors
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.version.errors) or any(
+        return bool(self.errors) or any(
             formset.non_form_errors() or any(form.errors for form in formset.forms) for formset in self._formsets()
         )
 
@@ -171,7 +170,7 @@ class AvailabilityForms:
             rules=tuple(form.rule() for form in _kept(self.rules)),
             days_off=tuple(sorted({form.cleaned_data["day"] for form in _kept(self.days_off)})),
             extra_hours=tuple(form.extra() for form in _kept(self.extra_hours)),
-            version=self.version.cleaned_data["version"],
+            version=self.cleaned_data["version"],
         )
 
     def add_problems(self, problems: list[Problem]) -> None:

@@ -10,7 +10,7 @@ from appointments import services
 from appointments.domain import SlotRefused, new_booking_id
 from appointments.forms import (
     AppointmentListForm,
-    AvailabilityForms,
+    AvailabilityForm,
     BookingChoiceForm,
     BookingForm,
     RescheduleForm,
@@ -43,9 +43,9 @@ def _too_late(request) -> str:
 @require_http_methods(["GET", "POST"])
 def availability(request):
     if request.method != "POST":
-        forms = AvailabilityForms(availability=services.availability_view(request=request))
+        forms = AvailabilityForm(availability=services.availability_view(request=request))
         return render(request, "appointments/availability.html", {"forms": forms})
-    forms = AvailabilityForms(request.POST)
+    forms = AvailabilityForm(request.POST)
     stale = False
     if forms.is_valid():
         try:
@@ -170,7 +170,7 @@ def cancel(request, appointment_id):
 @role_required(Role.PATIENT)
 @require_http_methods(["GET", "POST"])
 def reschedule(request, appointment_id):
-    form = RescheduleForm(request.POST or None)
+    form = RescheduleForm(request.POST if request.method == "POST" else None)
     taken = None
     if request.method == "POST" and form.is_valid():
         try:
