@@ -54,7 +54,7 @@ class ClockTimeField(forms.TimeField):
 class SlotMinutesField(forms.IntegerField):
     def __init__(self, **kwargs):
         super().__init__(
-            label="Slot length (minutes)", initial=15,
+            label="Slot length (minutes)",
             error_messages={
                 "min_value": f"Slots must be between {MIN_SLOT_MINUTES} and {MAX_SLOT_MINUTES} minutes long.",
                 "max_value": f"Slots must be between {MIN_SLOT_MINUTES} and {MAX_SLOT_MINUTES} minutes long.",
@@ -77,7 +77,8 @@ def parse_breaks(value: str) -> tuple[Break, ...]:
 
 
 class WeeklyRuleForm(forms.Form):
-    weekday = forms.TypedChoiceField(label="Day", choices=WEEKDAYS, coerce=int)
+    # A blank first choice, so an untouched row posts as unchanged and is skipped.
+    weekday = forms.TypedChoiceField(label="Day", choices=(("", "Choose a day"), *WEEKDAYS), coerce=int, empty_value=None)
     start = ClockTimeField(label="From")
     end = ClockTimeField(label="Until")
     slot_minutes = SlotMinutesField()
