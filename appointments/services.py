@@ -440,7 +440,7 @@ def appointment_reschedule(*, request, appointment_id: str, start: datetime, exp
         refused = repository.refusals(error, writes)
         if "appointments" in refused.tables:
             raise ConcurrentUpdate from error
-        patient_busy = all(lock.startswith(PATIENT_LOCK_PREFIX) for lock in refused.lock_ids)
+        patient_busy = bool(refused.lock_ids) and all(lock.startswith(PATIENT_LOCK_PREFIX) for lock in refused.lock_ids)
         raise SlotTaken(nearest=_nearest_free(availability, start), patient_busy=patient_busy) from error
     patient = patients.get(appointment.patient_id)
     return Changed(moved, emailed=patient is not None and _send_confirmation(patient, moved))
