@@ -80,6 +80,8 @@ class FormTarget:
     prepare: Callable[[Setup], None] | None = None  # e.g. start a sign-up in the session
     # 409: a stale but well-formed version; 404: a query a download refuses
     statuses: frozenset = frozenset({200, 302})
+    # Forms validated inside `form` (a formset's rows), fed through it.
+    covers: tuple = ()
 
     @property
     def id(self) -> str:
@@ -238,6 +240,10 @@ TARGETS: tuple[FormTarget, ...] = (
         _fixed("/admin/audit/verify/"), method="GET",
     ),
 )
+
+from tests.forms_appointments import APPOINTMENT_TARGETS  # noqa: E402
+
+TARGETS += APPOINTMENT_TARGETS
 
 # Forms and POST-accepting routes that are not submitted here, and why.
 NOT_TARGETS: dict[str, str] = {
