@@ -87,6 +87,20 @@ SIGNUP_PENDING_HOURS = env.int("SIGNUP_PENDING_HOURS", default=24)
 # Phone numbers typed without a country code are read as this region's.
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="US")
 
+# --- Rate limits (medisecure.rate_limits) --------------------------------------
+# Attempts per client address in a fixed window. Generous for people behind
+# one clinic or office address; tight enough that a script gets nowhere.
+RATE_LIMITS = {
+    "signup_start": {
+        "attempts": env.int("RATE_LIMIT_SIGNUP_STARTS", default=20),
+        "window_seconds": 3600,
+    },
+    "clinician_apply": {
+        "attempts": env.int("RATE_LIMIT_CLINICIAN_APPLICATIONS", default=10),
+        "window_seconds": 3600,
+    },
+}
+
 # --- Cognito / OpenID Connect ------------------------------------------------
 COGNITO_USER_POOL_NAME = env.str("COGNITO_USER_POOL_NAME", default="medisecure-local")
 COGNITO_USER_POOL_ID = env.str("COGNITO_USER_POOL_ID", default="")

@@ -108,6 +108,9 @@ AUDIT_LOGS = Table(
     ),
     ttl_attribute="expiresAt",
 )
+# Fixed-window attempt counters for the rate limits (medisecure.rate_limits):
+# one small item per limit, subject and window, gone by TTL after it.
+RATE_LIMITS = Table("rate-limits", Key("counterId"), ttl_attribute="expiresAt")
 
 TABLES: tuple[Table, ...] = (
     PATIENTS,
@@ -121,6 +124,7 @@ TABLES: tuple[Table, ...] = (
     PATIENT_PROVISIONAL,
     CLINICIAN_APPLICATIONS,
     AUDIT_LOGS,
+    RATE_LIMITS,
 )
 
 
