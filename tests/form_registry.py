@@ -169,7 +169,8 @@ def _begin_mfa_enrolment(setup: Setup) -> None:
 
 
 def _audit_search(setup: Setup) -> dict:
-    return {"user": setup.cast.patient.email, "action": "auth.sign_in", "outcome": "allowed",
+    # The admin's own email: the search knows only people who have signed in.
+    return {"user": setup.cast.admin.email, "action": "auth.sign_in", "outcome": "allowed",
             "since": "2026-01-01", "until": "2026-12-31", "patient": "", "page": ""}
 
 

@@ -41,7 +41,7 @@ def test_an_allowed_request_writes_exactly_the_declared_event(client, cast, rout
         assert events == []
         return
     assert [(e.action, e.outcome, e.user_id, e.role) for e in events] == [
-        (route.audit_action, "allowed", person.sub, person.role.value)
+        (route.audit_action, route.audit_outcome, person.sub, person.role.value)
     ]
     assert events[0].patient_id == (person.sub if route.audit_patient == SELF else "")
     assert events[0].request_id == response["X-Request-ID"]
