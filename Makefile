@@ -9,8 +9,9 @@ STAMP := $(VENV)/.requirements-installed
 run: $(STAMP)
 	$(BIN)/python -m deploy.local.run
 
+# One worker per core: each starts its own moto server on a free port.
 test: $(STAMP) browser
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 install: $(STAMP)
 

@@ -8,6 +8,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from medisecure import file_types
+
 SPECIALTIES = (
     "Cardiology",
     "Dermatology",
@@ -81,12 +83,6 @@ OUTCOMES = {APPROVE: APPROVED, REJECT: REJECTED, REQUEST_INFORMATION: NEEDS_INFO
 NOTE_REQUIRED = (REJECT, REQUEST_INFORMATION)
 
 LICENCE_SCAN_MAX_BYTES = 5 * 1024 * 1024
-# The file types a licence scan may be, told apart by their first bytes.
-LICENCE_SCAN_SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-)
 LICENCE_SCAN_EXTENSIONS = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}
 
 # Crockford's base32: no I, L, O or U, so a reference read aloud is unambiguous.
@@ -108,10 +104,7 @@ def is_application_reference(value: str) -> bool:
 def licence_scan_type(head: bytes) -> str | None:
     """The scan's content type from its first bytes, or None if it is none of
     the accepted types (whatever its file name says)."""
-    for signature, content_type in LICENCE_SCAN_SIGNATURES:
-        if head.startswith(signature):
-            return content_type
-    return None
+    return file_types.type_from_content(head)
 
 
 def luhn_is_valid(digits: str) -> bool:

@@ -1,8 +1,9 @@
-from django.urls import path
+from django.urls import include, path
 
 from clinicians import views
 
 app_name = "clinicians"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("patients/<str:patient_id>/documents/", include("clinicians.document_urls")),
 ]

@@ -54,6 +54,12 @@ DOCUMENTS_KEY_PREFIX = env.str("DOCUMENTS_KEY_PREFIX", default="documents/")
 # AWS-managed key for a request that says "aws:kms" without naming one, and
 # the bucket policy refuses those, so production must name the key.
 DOCUMENTS_KMS_KEY_ID = env.str("DOCUMENTS_KMS_KEY_ID", default="")
+# Patients' and doctors' uploads: the largest file accepted, and how long a
+# download link works (S3 presigned URLs; at most 5 minutes).
+DOCUMENTS_MAX_BYTES = env.int("DOCUMENTS_MAX_BYTES", default=10 * 1024 * 1024)
+DOCUMENTS_LINK_SECONDS = env.int("DOCUMENTS_LINK_SECONDS", default=60)
+if not 0 < DOCUMENTS_LINK_SECONDS <= 300:
+    raise ImproperlyConfigured("DOCUMENTS_LINK_SECONDS must be between 1 and 300.")
 SES_SENDER = env.str("SES_SENDER", default="no-reply@medisecure.test")
 SES_CONFIGURATION_SET = env.str("SES_CONFIGURATION_SET", default="medisecure-local")
 AUDIT_CHAIN_COUNT = env.int("AUDIT_CHAIN_COUNT", default=8)
@@ -248,6 +254,29 @@ STORAGES = {
                 if IS_PRODUCTION
                 else {"ServerSideEncryption": "AES256"}
             ),
+        },
+    },
+    # Patients' documents: SSE-KMS on every object in every environment
+    # (with the clinic's key where one is named; the local stack has none),
+    # and writes that never replace an existing object.
+    "documents": {
+        "BACKEND": "medisecure.storage.NoOverwriteS3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_BUCKET,
+            "location": DOCUMENTS_KEY_PREFIX.rstrip("/"),
+            "region_name": AWS_REGION,
+            "endpoint_url": AWS_ENDPOINT_URL or None,
+            "access_key": AWS_ACCESS_KEY_ID,
+            "secret_key": AWS_SECRET_ACCESS_KEY,
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": DOCUMENTS_LINK_SECONDS,
+            "signature_version": "s3v4",
+            "file_overwrite": False,
+            "object_parameters": {
+                "ServerSideEncryption": "aws:kms",
+                **({"SSEKMSKeyId": DOCUMENTS_KMS_KEY_ID} if DOCUMENTS_KMS_KEY_ID else {}),
+            },
         },
     },
     "staticfiles": {

@@ -45,7 +45,13 @@ PATIENTS = Table(
     indexes=(Index("EmailIndex", Key("email")),),
 )
 MEDICAL_RECORDS = Table("medical-records", Key("patientId"), Key("recordKey"))
-DOCUMENTS = Table("documents", Key("patientId"), Key("documentKey"))
+DOCUMENTS = Table(
+    "documents",
+    Key("patientId"),
+    Key("documentKey"),
+    # Which document an S3 object belongs to: the orphan sweep's question.
+    indexes=(Index("StorageKeyIndex", Key("storageKey")),),
+)
 PROVIDERS = Table(
     "providers",
     Key("providerId"),

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from patients import views
 
@@ -6,6 +6,7 @@ app_name = "patients"
 urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
+    path("documents/", include("patients.document_urls")),
 ]
 
 # Mounted at /signup/ (anyone may start one), in its own namespace.

@@ -31,17 +31,28 @@ class Route:
     an `access.not_found` event (NOT_FOUND) unless the page audits its own."""
 
     name: str  # the URL name, to prove every route is covered
-    path: str
+    path: str  # may name a cast member's id: "{patient}", "{other_patient}"
     allowed: frozenset
     audit_action: str | None
     ok_status: int = 200
     touches_phi: bool = False
-    audit_patient: str = ""  # SELF, or "" when the event names no patient
-    audit_outcome: str = "allowed"  # "denied" where the allowed person still gets a 404
+    # SELF, a cast member ("patient"), or "" when the event names no patient
+    audit_patient: str = ""
+    audit_outcome: str = "allowed"  # "denied" where the allowed page is a 404
+    # Let through by their role but with no relationship to the record: 404.
+    not_found: frozenset = frozenset()
 
     def __post_init__(self):
         if self.touches_phi and not self.audit_action:
             raise ValueError(f"{self.name} touches PHI but names no audit action")
+
+    def url(self, cast) -> str:
+        return self.path.format(patient=cast.patient.sub, other_patient=cast.other_patient.sub)
+
+    def audited_patient(self, person, cast) -> str:
+        if self.audit_patient == SELF:
+            return person.sub
+        return getattr(cast, self.audit_patient).sub if self.audit_patient else ""
 
 
 ROUTES = (
@@ -105,6 +116,10 @@ ROUTES = (
         frozenset({ADMIN}), None, ok_status=405,
     ),
 )
+
+from tests.matrix_documents import DOCUMENT_ROUTES  # noqa: E402
+
+ROUTES += DOCUMENT_ROUTES
 
 # Routes reached only as steps of a flow, each tested where the flow is.
 FLOW_ROUTES = {

@@ -7,7 +7,7 @@ from django.conf import settings
 
 from audit import repository
 from audit.domain import SearchFilters
-from tests.access_matrix import ACTORS, ANONYMOUS, ROUTES, SELF
+from tests.access_matrix import ACTORS, ANONYMOUS, ROUTES
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +24,9 @@ def _events_written_by(request_fn):
 
 
 def _someone_refused(route):
-    refused = [actor for actor in ACTORS if actor != ANONYMOUS and actor not in route.allowed]
+    refused = [
+        actor for actor in ACTORS if actor != ANONYMOUS and actor not in route.allowed | route.not_found
+    ]
     return refused[0] if refused else None
 
 
@@ -34,7 +36,7 @@ def test_an_allowed_request_writes_exactly_the_declared_event(client, cast, rout
     person = getattr(cast, actor)
     sign_in(client, person.email)
 
-    response, events = _events_written_by(lambda: client.get(route.path))
+    response, events = _events_written_by(lambda: client.get(route.url(cast)))
 
     assert response.status_code == route.ok_status
     if route.audit_action is None:
@@ -43,7 +45,7 @@ def test_an_allowed_request_writes_exactly_the_declared_event(client, cast, rout
     assert [(e.action, e.outcome, e.user_id, e.role) for e in events] == [
         (route.audit_action, route.audit_outcome, person.sub, person.role.value)
     ]
-    assert events[0].patient_id == (person.sub if route.audit_patient == SELF else "")
+    assert events[0].patient_id == route.audited_patient(person, cast)
     assert events[0].request_id == response["X-Request-ID"]
 
 
@@ -54,7 +56,7 @@ def test_a_refused_request_writes_exactly_one_denial(client, cast, route):
     person = getattr(cast, _someone_refused(route))
     sign_in(client, person.email)
 
-    response, events = _events_written_by(lambda: client.get(route.path))
+    response, events = _events_written_by(lambda: client.get(route.url(cast)))
 
     assert response.status_code == 403
     assert [(e.action, e.outcome, e.user_id, e.patient_id) for e in events] == [

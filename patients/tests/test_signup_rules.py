@@ -312,7 +312,9 @@ def test_it_refuses_bad_input_field_by_field_and_sends_nothing(signup, clock, lo
 
     assert page.status_code == 200
     assert message in _text(page)
-    assert f'id="id_{field}-error"' in _text(page)
+    # The message's id is the one the field's aria-describedby names.
+    assert f'id="id_{field}_error"' in _text(page)
+    assert re.search(rf'aria-describedby="[^"]*\bid_{field}_error\b', _text(page))
     assert _rows("avery.newcomer@example.org") == [] and mail_to(local_stack, EMAIL) == []
 
 
