@@ -176,7 +176,8 @@ def _document(setup: Setup) -> dict:
 
 
 def _audit_search(setup: Setup) -> dict:
-    return {"user": setup.cast.patient.email, "action": "auth.sign_in", "outcome": "allowed",
+    # The admin's own email: the search knows only people who have signed in.
+    return {"user": setup.cast.admin.email, "action": "auth.sign_in", "outcome": "allowed",
             "since": "2026-01-01", "until": "2026-12-31", "patient": "", "page": ""}
 
 
