@@ -19,6 +19,7 @@ from medisecure import bootstrap, seeding
 from medisecure.identity.roles import Role
 from medisecure.seeding import SeedResult
 
+from tests import phi_markers
 from tests.support import TEST_PASSWORD
 
 
@@ -86,14 +87,8 @@ def cast(aws) -> Cast:
     """The demo cast (the doctor cares for the patient) plus a second patient
     and a second doctor with no relationship to anyone."""
     demo = {result.role: result for result in seeding.demo_cast_seed(password=TEST_PASSWORD)}
-    other_patient = seeding.user_seed(
-        person=seeding.SeedPerson("other.patient@medisecure.test", Role.PATIENT, "Riley", "Other", "1990-02-03"),
-        password=TEST_PASSWORD,
-    )
-    other_doctor = seeding.user_seed(
-        person=seeding.SeedPerson("other.doctor@medisecure.test", Role.DOCTOR, "Drew", "Elsewhere", specialty="Neurology"),
-        password=TEST_PASSWORD,
-    )
+    other_patient = seeding.user_seed(person=phi_markers.OTHER_PATIENT, password=TEST_PASSWORD)
+    other_doctor = seeding.user_seed(person=phi_markers.OTHER_DOCTOR, password=TEST_PASSWORD)
     return Cast(
         patient=demo[Role.PATIENT],
         other_patient=other_patient,

@@ -11,6 +11,7 @@ from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from audit import review
 from audit.domain import timestamp_bound
@@ -21,6 +22,7 @@ def _context(request, title, **extra):
     return {**admin.site.each_context(request), "title": title, **extra}
 
 
+@require_GET
 def audit_list(request):
     form = AuditSearchForm(request.GET or None)
     events, next_page = [], None
@@ -43,6 +45,7 @@ def audit_list(request):
     )
 
 
+@require_GET
 def audit_event(request, event_id: str, timestamp: str):
     found = review.audit_event_detail(event_id=event_id, timestamp=timestamp)
     if found is None:
@@ -56,6 +59,7 @@ def audit_event(request, event_id: str, timestamp: str):
     )
 
 
+@require_GET
 def audit_export(request):
     form = AuditSearchForm(request.GET)
     if not form.is_valid():
@@ -71,6 +75,7 @@ def audit_export(request):
     return response
 
 
+@require_GET
 def audit_verify(request):
     form = VerifyForm(request.GET or None)
     verdict = None

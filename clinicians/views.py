@@ -49,8 +49,9 @@ def apply(request):
 
 @csrf_protect
 def _apply(request):
-    form = ApplicationForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST"
+    form = ApplicationForm(request.POST if posted else None, request.FILES if posted else None)
+    if posted and form.is_valid():
         try:
             submission = services.application_submit(
                 request=request,

@@ -16,7 +16,11 @@ import threading
 import boto3
 from botocore.config import Config
 
-RETRY_ATTEMPTS = 3
+# Every attempt a call may make, the first included: a throttled or failed
+# call is retried three times with backoff, then its error reaches the
+# middleware as a 503. (botocore's `max_attempts` counts retries only, which
+# the name hides; `total_max_attempts` says what it means.)
+TOTAL_ATTEMPTS = 4
 CONNECT_TIMEOUT_SECONDS = 2
 READ_TIMEOUT_SECONDS = 5
 
@@ -39,7 +43,7 @@ def build_client(
     """
     config = Config(
         region_name=region,
-        retries={"mode": "standard", "max_attempts": RETRY_ATTEMPTS},
+        retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
         read_timeout=READ_TIMEOUT_SECONDS,
         # S3 presigned URLs must name the regional endpoint with SigV4.

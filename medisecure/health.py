@@ -25,7 +25,14 @@ def _s3():
     aws.client("s3").head_bucket(Bucket=settings.DOCUMENTS_BUCKET)
 
 
-CHECKS = {"dynamodb": _dynamodb, "cognito": _cognito, "s3": _s3}
+def _ses():
+    # The configuration set every message is sent through: named in settings
+    # and present in AWS and the local stack alike (a sender address may be
+    # covered by a domain identity, so it is not looked up by itself).
+    aws.client("sesv2").get_configuration_set(ConfigurationSetName=settings.SES_CONFIGURATION_SET)
+
+
+CHECKS = {"dynamodb": _dynamodb, "cognito": _cognito, "s3": _s3, "ses": _ses}
 
 
 def dependency_status() -> dict[str, str]:

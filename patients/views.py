@@ -46,7 +46,7 @@ def home(request):
 @public
 @require_http_methods(["GET", "POST"])
 def signup_start(request):
-    form = SignupForm(request.POST or None)
+    form = SignupForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             outcome = signup_services.signup_request(request=request, details=form.details())
@@ -67,7 +67,7 @@ def signup_verify(request):
     ref = _signup_ref(request)
     if ref is None:
         return redirect("signup:start")
-    form = VerifyCodeForm(request.POST or None)
+    form = VerifyCodeForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             signup_services.signup_verify(request=request, ref=ref, code=form.cleaned_data["code"])
@@ -124,6 +124,12 @@ def signup_complete(request):
         return redirect("signup:start")
     sign_in_url = f"{reverse('oidc_authentication_init')}?next={reverse('patients:home')}"
     return render(request, "patients/signup_complete.html", {"sign_in_url": sign_in_url})
+
+
+def _posted(request):
+    """The submitted fields; an empty POST is still a submission (it gets
+    the "required" errors), unlike `request.POST or None`."""
+    return request.POST if request.method == "POST" else None
 
 
 def _signup_ref(request) -> SignupRef | None:

@@ -74,7 +74,7 @@ def mfa_setup(request):
     if request.method == "POST" and "start" in request.POST:
         services.mfa_enrolment_begin(request=request)
         return redirect("mfa_setup")
-    form = TotpCodeForm(request.POST or None)
+    form = TotpCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.mfa_enrolment_finish(request=request, code=form.cleaned_data["code"])

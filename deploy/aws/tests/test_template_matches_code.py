@@ -314,9 +314,12 @@ def test_listing_the_bucket_is_held_to_the_documents_prefix(settings):
 
 def test_email_may_only_be_sent_from_the_configured_identity_through_the_configured_set():
     used = {f"ses:{call.operation}" for call in _code_calls("sesv2")}
-    (statement,) = [s for s in task_role_statements() if str(s["Action"]).startswith("ses:")]
+    ses_statements = [s for s in task_role_statements() if str(s["Action"]).startswith("ses:")]
+    granted = {action for s in ses_statements for action in as_list(s["Action"])}
+    (statement,) = [s for s in ses_statements if "ses:SendEmail" in as_list(s["Action"])]
 
-    assert set(as_list(statement["Action"])) == used | set(PROVISIONED_AHEAD)
+    assert granted == used | set(PROVISIONED_AHEAD)
+    assert as_list(statement["Action"]) == ["ses:SendEmail"]
     assert resolve(statement["Resource"], PARAMETERS) == [
         "arn:<AWS::Partition>:ses:us-east-1:<AWS::AccountId>:identity/<SesIdentity>",
         "arn:<AWS::Partition>:ses:us-east-1:<AWS::AccountId>:configuration-set/<SesConfigurationSet>",
@@ -324,6 +327,14 @@ def test_email_may_only_be_sent_from_the_configured_identity_through_the_configu
     assert statement["Condition"] == {"StringEquals": {"ses:FromAddress": {"Ref": "SesSender"}}}
     assert _environment()["SES_SENDER"] == {"Ref": "SesSender"}
     assert _environment()["SES_CONFIGURATION_SET"] == {"Ref": "SesConfigurationSet"}
+
+
+def test_the_health_check_may_only_read_the_configured_set():
+    (statement,) = [s for s in task_role_statements() if s.get("Action") == "ses:GetConfigurationSet"]
+
+    assert resolve(statement["Resource"], PARAMETERS) == (
+        "arn:<AWS::Partition>:ses:us-east-1:<AWS::AccountId>:configuration-set/<SesConfigurationSet>"
+    )
 
 
 def test_what_was_provisioned_ahead_of_the_code_is_not_yet_used_by_it():

@@ -1,0 +1,239 @@
+"""Every page that takes input: where it is, who may submit it, the form
+that validates it, and how to make a valid submission to vary.
+
+The hostile-input tests (tests/test_hostile_forms.py) submit mangled
+versions of each baseline; tests/test_form_registry.py fails when a Django
+form in the project, or a route of the access matrix that accepts a POST,
+is not listed here (or excused in NOT_TARGETS with the reason)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Callable
+
+from django import forms
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from audit.forms import AuditSearchForm, VerifyForm
+from clinicians import repository as clinician_repository
+from clinicians.forms import (
+    ApplicationForm,
+    ApplicationListForm,
+    BulkActionForm,
+    BulkDecisionForm,
+    DecisionForm,
+    DirectoryFilterForm,
+)
+from medisecure.forms import PageForm
+from medisecure.identity.forms import TotpCodeForm
+from patients import repository as patient_repository
+from patients.forms import ProfileForm, SignupForm, VerifyCodeForm
+from tests.access_matrix import ADMIN, ANONYMOUS, DOCTOR, MARKETER, PATIENT
+from tests.support import TEST_PASSWORD
+
+PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file to send; made into a fresh upload object for each request."""
+
+    name: str
+    content: bytes
+    content_type: str = "application/octet-stream"
+
+
+def materialize(values: dict) -> dict:
+    """The values as the test client posts them: each Upload a fresh file."""
+    return {key: _materialize_one(value) for key, value in values.items()}
+
+
+def _materialize_one(value):
+    if isinstance(value, Upload):
+        return SimpleUploadedFile(value.name, value.content, content_type=value.content_type)
+    if isinstance(value, list):
+        return [_materialize_one(item) for item in value]
+    return value
+
+
+@dataclass
+class Setup:
+    """What a target's baseline is built from: the cast, the client signed
+    in as the target's actor, and whatever `prepare` made."""
+
+    cast: object
+    client: object
+    made: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FormTarget:
+    name: str  # the URL name, as in tests/access_matrix.py
+    actor: str  # who submits it (an access-matrix actor)
+    form: type[forms.Form] | None  # what validates the input; None: the page reads none
+    baseline: Callable[[Setup], dict]  # a valid submission
+    path: Callable[[Setup], str]
+    method: str = "POST"
+    prepare: Callable[[Setup], None] | None = None  # e.g. start a sign-up in the session
+    # 409: a stale but well-formed version; 404: a query a download refuses
+    statuses: frozenset = frozenset({200, 302})
+
+    @property
+    def id(self) -> str:
+        return f"{self.method} {self.name} ({self.form.__name__ if self.form else 'no form'})"
+
+
+# A page token we did not issue (for this list) is refused with a 404,
+# like an id that names nothing (tests/test_id_swapping.py).
+WITH_PAGE_TOKEN = frozenset({200, 302, 404})
+
+
+def _fixed(path: str) -> Callable[[Setup], str]:
+    return lambda setup: path
+
+
+# --- Baselines ---------------------------------------------------------------
+
+
+def _signup(setup: Setup) -> dict:
+    return {
+        "given_name": "Hostile",
+        "family_name": "Input",
+        "email": "hostile.input@example.com",
+        "date_of_birth": "1980-05-17",
+        "phone": "+1 212 555 0199",
+        "password": TEST_PASSWORD,
+        "password_again": TEST_PASSWORD,
+    }
+
+
+def _start_signup(setup: Setup) -> None:
+    response = setup.client.post("/signup/", _signup(setup))
+    assert response.status_code == 302, response.status_code
+
+
+def _profile(setup: Setup) -> dict:
+    patient = patient_repository.get(setup.cast.patient.sub)
+    form = ProfileForm.for_patient(patient)
+    return {name: form.initial.get(name) or "" for name in form.fields}
+
+
+def _application(setup: Setup) -> dict:
+    return {
+        "given_name": "Avery",
+        "family_name": "Applicant",
+        "email": "avery.applicant@example.com",
+        "phone": "+1 212 555 0123",
+        "specialty": "Cardiology",
+        "licence_number": "MD-204518",
+        "licence_region": "New York",
+        "licence_expiry": (timezone.localdate() + timedelta(days=400)).isoformat(),
+        "npi": "1234567893",
+        "years_of_practice": "8",
+        "statement": "I have practised cardiology for eight years.",
+        "licence_scan": Upload("licence.pdf", PDF, "application/pdf"),
+    }
+
+
+def _submit_application(setup: Setup) -> None:
+    from django.test import Client
+
+    response = Client().post("/clinicians/apply/", materialize(_application(setup)))
+    assert response.status_code == 302, response.status_code
+    applications, _ = clinician_repository.applications_by_status("pending", limit=1)
+    setup.made["application"] = applications[0]
+
+
+def _decision(setup: Setup) -> dict:
+    application = setup.made["application"]
+    return {"decision": "request_information", "version": str(application.version), "note": "Send a clearer scan."}
+
+
+def _bulk_action(setup: Setup) -> dict:
+    return {"action": "reject", "selected": setup.made["application"].application_id}
+
+
+def _bulk_decision(setup: Setup) -> dict:
+    application = setup.made["application"]
+    return {
+        "decision": "reject",
+        "items": f"{application.application_id}@{application.version}",
+        "note": "The licence has lapsed.",
+    }
+
+
+def _begin_mfa_enrolment(setup: Setup) -> None:
+    assert setup.client.post("/account/mfa/", {"start": "1"}).status_code == 302
+
+
+def _audit_search(setup: Setup) -> dict:
+    return {"user": setup.cast.patient.email, "action": "auth.sign_in", "outcome": "allowed",
+            "since": "2026-01-01", "until": "2026-12-31", "patient": "", "page": ""}
+
+
+TARGETS: tuple[FormTarget, ...] = (
+    FormTarget("signup:start", ANONYMOUS, SignupForm, _signup, _fixed("/signup/")),
+    FormTarget(
+        "signup:verify", ANONYMOUS, VerifyCodeForm, lambda setup: {"code": "123456"}, _fixed("/signup/verify/"),
+        prepare=_start_signup,
+    ),
+    # Its body is ignored: whatever is posted, it resends the code (or says to wait).
+    FormTarget("signup:resend", ANONYMOUS, None, lambda setup: {}, _fixed("/signup/verify/resend/"), prepare=_start_signup),
+    FormTarget(
+        "patients:profile", PATIENT, ProfileForm, _profile, _fixed("/patient/profile/"),
+        statuses=frozenset({200, 302, 409}),
+    ),
+    FormTarget(
+        "mfa_setup", DOCTOR, TotpCodeForm, lambda setup: {"code": "123456"}, _fixed("/account/mfa/"),
+        prepare=_begin_mfa_enrolment,
+    ),
+    FormTarget("clinician_apply", ANONYMOUS, ApplicationForm, _application, _fixed("/clinicians/apply/")),
+    FormTarget(
+        "admin:clinicians_application_changelist", ADMIN, BulkActionForm, _bulk_action,
+        _fixed("/admin/clinicians/application/"), prepare=_submit_application,
+    ),
+    FormTarget(
+        "admin:clinicians_application_decide_selected", ADMIN, BulkDecisionForm, _bulk_decision,
+        _fixed("/admin/clinicians/application/decide-selected/"), prepare=_submit_application,
+    ),
+    FormTarget(
+        "admin:clinicians_application_decide", ADMIN, DecisionForm, _decision,
+        lambda setup: f"/admin/clinicians/application/{setup.made['application'].application_id}/decide/",
+        prepare=_submit_application,
+    ),
+    # Query-string forms: filters and page tokens.
+    FormTarget(
+        "admin:clinicians_application_changelist", ADMIN, ApplicationListForm,
+        lambda setup: {"status": "pending", "q": "avery", "page": ""}, _fixed("/admin/clinicians/application/"),
+        method="GET", statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget("clinicians:home", DOCTOR, PageForm, lambda setup: {"page": ""}, _fixed("/doctor/"), method="GET",
+               statuses=WITH_PAGE_TOKEN),
+    FormTarget(
+        "marketing", MARKETER, DirectoryFilterForm, lambda setup: {"specialty": "Cardiology", "page": ""},
+        _fixed("/marketing/"), method="GET", statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget("admin:audit_list", ADMIN, AuditSearchForm, _audit_search, _fixed("/admin/audit/"), method="GET",
+               statuses=WITH_PAGE_TOKEN),
+    FormTarget(
+        "admin:audit_export", ADMIN, AuditSearchForm, _audit_search, _fixed("/admin/audit/export.csv"), method="GET",
+        statuses=frozenset({200, 404}),  # a query it cannot run is a 404, never a partial file
+    ),
+    FormTarget(
+        "admin:audit_verify", ADMIN, VerifyForm, lambda setup: {"since": "2026-01-01", "until": "2026-01-02"},
+        _fixed("/admin/audit/verify/"), method="GET",
+    ),
+)
+
+# Forms and POST-accepting routes that are not submitted here, and why.
+NOT_TARGETS: dict[str, str] = {
+    "sign_out": "takes no input: a POST ends the session (tests/test_sign_in.py)",
+    "oidc_authentication_callback": "GET only; its query is checked by the OIDC library (tests/test_sign_in.py)",
+    "admin:index": "Django's admin index: a POST renders the same page and reads no input",
+    "admin:medisecure_user_changelist": (
+        "Django's own changelist of SQL users (no PHI, no DynamoDB): its action form is Django's, "
+        "and the admin cannot add users (UserAdmin.has_add_permission)"
+    ),
+}

@@ -1,0 +1,112 @@
+"""Every form of tests/form_registry.py, fed hostile input by hypothesis:
+arbitrary unicode, control characters, very long strings, wrong types,
+missing, duplicated and unexpected fields, and bodies that are not form
+encoding at all. The answer is always the page with its field errors or a
+redirect, never a server error; and a submission the form refuses stores
+nothing (no DynamoDB item outside the audit trail, no Cognito change, no
+mail, no object in the documents bucket)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import RequestFactory
+from hypothesis import given
+
+from tests.access_matrix import ANONYMOUS
+from tests.form_registry import TARGETS, Setup, Upload, materialize
+from tests.hostile import bucket_keys, hostile_submissions, raw_bodies, recording_writes
+from tests.support import sign_in
+
+pytestmark = pytest.mark.django_db
+
+ERROR_MARKERS = ('role="alert"', 'class="error-text"', "errorlist", "errornote", "message-error", "message-warning")
+
+
+def _prepared(target, client, cast) -> Setup:
+    if target.actor != ANONYMOUS:
+        sign_in(client, getattr(cast, target.actor).email)
+    setup = Setup(cast=cast, client=client)
+    if target.prepare:
+        target.prepare(setup)
+    return setup
+
+
+def _as_sent(target, values: dict) -> dict:
+    if target.method == "GET":  # a query string carries no files: only a name
+        return {key: _named(value) for key, value in values.items()}
+    return materialize(values)
+
+
+def _named(value):
+    if isinstance(value, Upload):
+        return value.name
+    if isinstance(value, list):
+        return [_named(item) for item in value]
+    return value
+
+
+def _form_accepts(target, path: str, values: dict) -> bool:
+    """What the page's own form makes of these values, as Django parses them."""
+    if target.form is None:
+        return True
+    factory = RequestFactory()
+    if target.method == "GET":
+        return target.form(factory.get(path, _as_sent(target, values)).GET).is_valid()
+    request = factory.post(path, _as_sent(target, values))
+    return target.form(request.POST, request.FILES).is_valid()
+
+
+def _send(client, target, path: str, values: dict):
+    if target.method == "GET":
+        return client.get(path, _as_sent(target, values))
+    return client.post(path, _as_sent(target, values))
+
+
+def _assert_answer(target, response, *, accepted: bool, stored, keys_before: set) -> None:
+    assert response.status_code in target.statuses, (target.id, response.status_code)
+    if accepted:
+        return
+    assert stored.writes == [], (target.id, stored.writes)
+    assert bucket_keys() == keys_before, target.id
+    if response.status_code == 200 and target.method == "POST" and target.form is not None:
+        page = response.content.decode()
+        assert any(marker in page for marker in ERROR_MARKERS), target.id
+
+
+@pytest.mark.parametrize("target", TARGETS, ids=lambda target: target.id)
+def test_it_answers_hostile_input_with_field_errors_or_a_redirect_and_stores_nothing(target, client, cast):
+    setup = _prepared(target, client, cast)
+    baseline, path = target.baseline(setup), target.path(setup)
+    # A baseline the form refused would make every example trivially refused.
+    assert _form_accepts(target, path, baseline), target.id
+    keys = {"before": bucket_keys()}
+
+    @given(values=hostile_submissions(baseline))
+    def submit(values):
+        accepted = _form_accepts(target, path, values)
+        with recording_writes() as stored:
+            response = _send(client, target, path, values)
+        _assert_answer(target, response, accepted=accepted, stored=stored, keys_before=keys["before"])
+        if accepted:
+            keys["before"] = bucket_keys()
+
+    submit()
+
+
+@pytest.mark.parametrize("target", [t for t in TARGETS if t.method == "POST"], ids=lambda target: target.id)
+def test_it_answers_a_body_that_is_not_form_encoding_without_storing_anything(target, client, cast):
+    setup = _prepared(target, client, cast)
+    path = target.path(setup)
+    keys_before = bucket_keys()
+
+    @given(body=raw_bodies)
+    def submit(body):
+        with recording_writes() as stored:
+            response = client.post(path, body, content_type="application/x-www-form-urlencoded")
+        assert response.status_code in target.statuses | {400}, (target.id, response.status_code)
+        if target.form is not None:
+            assert stored.writes == [], (target.id, stored.writes)
+            assert bucket_keys() == keys_before
+
+    submit()
+
