@@ -169,6 +169,10 @@ def _begin_mfa_enrolment(setup: Setup) -> None:
     assert setup.client.post("/account/mfa/", {"start": "1"}).status_code == 302
 
 
+def _document(setup: Setup) -> dict:
+    return {"document": Upload("referral.pdf", PDF, "application/pdf")}
+
+
 def _audit_search(setup: Setup) -> dict:
     return {"user": setup.cast.patient.email, "action": "auth.sign_in", "outcome": "allowed",
             "since": "2026-01-01", "until": "2026-12-31", "patient": "", "page": ""}
@@ -232,6 +236,13 @@ TARGETS: tuple[FormTarget, ...] = (
         "admin:clinicians_application_decide", ADMIN, DecisionForm, _decision,
         lambda setup: f"/admin/clinicians/application/{setup.made['application'].application_id}/decide/",
         prepare=_submit_application,
+    ),
+    FormTarget(
+        "patients:document_upload", PATIENT, DocumentUploadForm, _document, _fixed("/patient/documents/upload/"),
+    ),
+    FormTarget(
+        "clinicians:chart_document_upload", DOCTOR, DocumentUploadForm, _document,
+        lambda setup: f"/doctor/patients/{setup.cast.patient.sub}/documents/upload/",
     ),
     # Query-string forms: filters and page tokens.
     FormTarget(

@@ -26,7 +26,7 @@ def _project_packages() -> list:
     return [
         config.module
         for config in apps.get_app_configs()
-        if PROJECT_ROOT in Path(config.path).resolve().parents
+        if Path(config.path).resolve().parent == PROJECT_ROOT
     ]
 
 
