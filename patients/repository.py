@@ -52,9 +52,13 @@ def _patient_from(values: dict) -> Patient:
     return Patient(**fields)
 
 
-def patient_from(values: dict) -> Patient:
-    """A patient from their item, for repositories that read it with others."""
-    return _patient_from(values)
+def patient_key(patient_id: str) -> dict:
+    """The key of the patient's item, for reading it together with others."""
+    return {"patientId": patient_id}
+
+
+def patient_from(values: dict | None) -> Patient | None:
+    return _patient_from(values) if values else None
 
 
 def _patient_values(patient: Patient) -> dict:
@@ -156,8 +160,14 @@ def care_team_add(*, patient: Patient, provider_id: str, since: str, reason: str
         pass
 
 
+def care_team_key(*, patient_id: str, provider_id: str) -> dict:
+    """The key of a care-team link, for reading it together with others."""
+    return {"patientId": patient_id, "providerId": provider_id}
+
+
 def care_team_add_entry(*, patient: Patient, provider_id: str, since: str, reason: str) -> dict:
-    """Link a doctor to a patient, only if they are not linked already."""
+    """Link a doctor to a patient within a transaction, only if no link is
+    there yet (an existing link keeps its date and reason)."""
     values = {
         "patientId": patient.patient_id,
         "providerId": provider_id,
@@ -166,13 +176,7 @@ def care_team_add_entry(*, patient: Patient, provider_id: str, since: str, reaso
         "since": since,
         "reason": reason,
     }
-    return {
-        "Put": {
-            "TableName": dynamo.name(CARE_TEAM),
-            "Item": dynamo.to_item(values),
-            **dynamo.condition_kwargs(Attr("providerId").not_exists()),
-        }
-    }
+    return _put(CARE_TEAM, values, Attr("patientId").not_exists())
 
 
 def care_team_remove_entry(*, patient_id: str, provider_id: str) -> dict:

@@ -18,36 +18,41 @@ EVERYONE = frozenset(ACTORS)
 NO_APPLICATION = "CA-0000-0000-0000-0000"
 
 
+NOT_FOUND = {"audit_action": "access.not_found", "audit_outcome": "denied", "ok_status": 404}
+
 SELF = "self"  # the audit event names the acting patient as the patient
-CAST_PATIENT = "cast_patient"  # the audit event names the cast's patient (whose chart it is)
 
 
 @dataclass(frozen=True)
 class Route:
     """A page, who may open it, and the one audit event an allowed request
     writes (`audit_action`; None when the page writes none). A page that
-    touches PHI must name its audit action."""
+    touches PHI must name its audit action. A 404 for a signed-in person is
+    an `access.not_found` event (NOT_FOUND) unless the page audits its own."""
 
     name: str  # the URL name, to prove every route is covered
-    path: str
+    path: str  # may name a cast member's id: "{patient}", "{other_patient}"
     allowed: frozenset
     audit_action: str | None
     ok_status: int = 200
     touches_phi: bool = False
-    audit_patient: str = ""  # SELF, CAST_PATIENT, or "" when the event names no patient
-    # People whose role may open the page but who have no relationship to
-    # its record: they get a 404, audited as `not_found_action` (denied).
-    not_found_for: frozenset = frozenset()
-    not_found_action: str = ""
-    audit_outcome: str = "allowed"  # "denied" where the allowed request finds nothing (a 404)
+    # SELF, a cast member ("patient"), or "" when the event names no patient
+    audit_patient: str = ""
+    audit_outcome: str = "allowed"  # "denied" where the allowed page is a 404
+    # Let through by their role but with no relationship to the record: 404.
+    not_found: frozenset = frozenset()
 
     def __post_init__(self):
         if self.touches_phi and not self.audit_action:
             raise ValueError(f"{self.name} touches PHI but names no audit action")
 
-    def path_for(self, cast) -> str:
-        """The path, with `{patient}` standing for the cast patient's id."""
-        return self.path.replace("{patient}", cast.patient.sub) if "{patient}" in self.path else self.path
+    def url(self, cast) -> str:
+        return self.path.format(patient=cast.patient.sub, other_patient=cast.other_patient.sub)
+
+    def audited_patient(self, person, cast) -> str:
+        if self.audit_patient == SELF:
+            return person.sub
+        return getattr(cast, self.audit_patient).sub if self.audit_patient else ""
 
 
 ROUTES = (
@@ -76,7 +81,7 @@ ROUTES = (
     Route("admin:audit_list", "/admin/audit/?action=auth.sign_in", frozenset({ADMIN}), None),
     Route(
         "admin:audit_event", "/admin/audit/event/no-such-event/2026-01-01T00:00:00.000000Z/",
-        frozenset({ADMIN}), None, ok_status=404,
+        frozenset({ADMIN}), **NOT_FOUND,
     ),
     Route("admin:audit_export", "/admin/audit/export.csv?outcome=denied", frozenset({ADMIN}), "audit.export"),
     Route("admin:audit_verify", "/admin/audit/verify/?since=2026-01-01&until=2026-01-02", frozenset({ADMIN}), "audit.verify"),
@@ -95,11 +100,11 @@ ROUTES = (
     # is refused before any lookup.
     Route(
         "admin:clinicians_application_change", f"/admin/clinicians/application/{NO_APPLICATION}/",
-        frozenset({ADMIN}), None, ok_status=404,
+        frozenset({ADMIN}), **NOT_FOUND,
     ),
     Route(
         "admin:clinicians_application_scan", f"/admin/clinicians/application/{NO_APPLICATION}/licence-scan/",
-        frozenset({ADMIN}), None, ok_status=404,
+        frozenset({ADMIN}), **NOT_FOUND,
     ),
     # POST only: a GET that gets through is refused with 405.
     Route(
@@ -112,9 +117,11 @@ ROUTES = (
     ),
 )
 
-from tests.matrix_records import RECORD_ROUTES  # noqa: E402  (needs Route)
+from tests.matrix_appointments import APPOINTMENT_ROUTES  # noqa: E402
+from tests.matrix_documents import DOCUMENT_ROUTES  # noqa: E402
+from tests.matrix_records import RECORD_ROUTES  # noqa: E402
 
-ROUTES = ROUTES + RECORD_ROUTES
+ROUTES += DOCUMENT_ROUTES + APPOINTMENT_ROUTES + RECORD_ROUTES
 
 # Routes reached only as steps of a flow, each tested where the flow is.
 FLOW_ROUTES = {

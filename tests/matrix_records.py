@@ -2,7 +2,7 @@
 patients and charts. `{patient}` is the cast patient, in the doctor's care
 team and in no one else's."""
 
-from tests.access_matrix import ADMIN, CAST_PATIENT, DOCTOR, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, SELF, Route
+from tests.access_matrix import ADMIN, DOCTOR, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, SELF, Route
 
 DOCTORS = frozenset({DOCTOR, OTHER_DOCTOR})
 NO_ENTRY = "20260101T000000000000-0123456789abcdef"
@@ -10,8 +10,8 @@ NO_ENTRY = "20260101T000000000000-0123456789abcdef"
 
 def _chart_route(name: str, path: str, action: str, **kwargs) -> Route:
     return Route(
-        name, path, frozenset({DOCTOR}), action, touches_phi=True, audit_patient=CAST_PATIENT,
-        not_found_for=frozenset({OTHER_DOCTOR}), not_found_action="chart.access", **kwargs,
+        name, path, frozenset({DOCTOR}), action, touches_phi=True, audit_patient=PATIENT,
+        not_found=frozenset({OTHER_DOCTOR}), **kwargs,
     )
 
 
@@ -25,7 +25,7 @@ RECORD_ROUTES = (
     # (clinicians/tests/test_chart.py opens real ones), audited as a denial.
     Route(
         "clinicians:chart_entry", f"/doctor/patients/{{patient}}/entries/{NO_ENTRY}/", frozenset({DOCTOR}),
-        "chart.access", ok_status=404, audit_outcome="denied", audit_patient=CAST_PATIENT, not_found_for=frozenset({OTHER_DOCTOR}), not_found_action="chart.access",
+        "chart.access", ok_status=404, audit_outcome="denied", audit_patient=PATIENT, not_found=frozenset({OTHER_DOCTOR}),
     ),
 )
 
