@@ -33,7 +33,7 @@ def _chart_writes(cast, entry):
     base = f"/doctor/patients/{cast.patient.sub}/"
     return [
         (f"{base}add/note/", NOTE),
-        (f"{base}entries/{entry.entry_id}/", {**ALLERGY, "severity": "mild", "reason": "x", "version": "1"}),
+        (f"{base}entries/{entry.entry_id}/", {**ALLERGY, "severity": "mild", "reason": "x", "version": "1", "entry_kind": "allergy"}),
     ]
 
 
@@ -70,7 +70,7 @@ def test_guessed_and_swapped_ids_find_nothing(client, cast, entry):
 
     swapped = f"/doctor/patients/{cast.other_patient.sub}/entries/{entry.entry_id}/"
     assert client.get(swapped).status_code == 404
-    assert client.post(swapped, {**ALLERGY, "severity": "mild", "reason": "x", "version": "1"}).status_code == 404
+    assert client.post(swapped, {**ALLERGY, "severity": "mild", "reason": "x", "version": "1", "entry_kind": "allergy"}).status_code == 404
     for path in (f"/doctor/patients/{GUESSED_PATIENT}/", f"/doctor/patients/{'x' * 500}/history/",
                  f"/doctor/patients/{cast.other_patient.sub}/entries/not-an-entry-id/"):
         assert client.get(path).status_code == 404, path
