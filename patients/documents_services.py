@@ -46,6 +46,10 @@ class DocumentStorageUnavailable(Exception):
     """S3 could not be reached (or refused); nothing was stored or issued."""
 
 
+class UploadRefused(Exception):
+    """The upload form refused the file; nothing was stored."""
+
+
 @dataclass(frozen=True)
 class DocumentUpload:
     """A file the upload form accepted: its type as its content showed and
@@ -129,8 +133,13 @@ def own_document_upload(*, request, upload: DocumentUpload) -> Document:
     return _upload(request, _own_patient_id(request), upload)
 
 
-def chart_document_upload(*, request, patient_id: str, upload: DocumentUpload) -> Document:
+def chart_document_upload(*, request, patient_id: str, upload: DocumentUpload | None) -> Document:
+    """`upload` is None when the form refused the file: the access check
+    still comes first, so a doctor with no relationship to the patient
+    learns nothing, not even whether their file would have passed."""
     _doctor_may_open_chart(request=request, patient_id=patient_id, action="document.upload")
+    if upload is None:
+        raise UploadRefused
     return _upload(request, patient_id, upload)
 
 

@@ -106,6 +106,19 @@ def _events(user_id):
     return audit_log.list_by("userId", user_id)[0]
 
 
+def test_a_doctor_outside_the_care_team_learns_nothing_from_a_refused_file(client, cast):
+    sign_in(client, cast.other_doctor.email)
+
+    response = client.post(
+        f"/doctor/patients/{cast.patient.sub}/documents/upload/", {"document": upload("x.pdf", b"<html>")}
+    )
+
+    assert response.status_code == 404
+    assert "not a PDF" not in response.content.decode()
+    (event,) = [event for event in _events(cast.other_doctor.sub) if event.action == "document.upload"]
+    assert (event.outcome, event.detail) == ("denied", {"reason": "no_relationship"})
+
+
 def test_a_doctor_cannot_reach_another_patients_document_through_their_own_patients_chart(client, cast, documents):
     sign_in(client, cast.doctor.email)
 
