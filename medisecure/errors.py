@@ -1,7 +1,14 @@
 """Friendly error pages. They never show a stack trace or any PHI; the 500
 page carries the request id so support can find the log line."""
 
+import logging
+
 from django.shortcuts import render
+
+from audit.repository import AuditWriteFailed
+from audit.services import audit_not_found
+
+logger = logging.getLogger(__name__)
 
 
 def bad_request(request, exception=None):
@@ -13,6 +20,13 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    """Also answers ids that belong to someone else and refused page tokens,
+    so the miss is audited; a 404 serves no PHI, so it is served even when
+    that audit write fails (and the failure is logged)."""
+    try:
+        audit_not_found(request=request)
+    except AuditWriteFailed:
+        logger.warning("a refused request could not be audited")
     return render(request, "errors/404.html", status=404)
 
 
@@ -32,4 +46,17 @@ def csrf_failure(request, reason=""):
 def service_unavailable(request, *, retry_after: int = 30):
     response = render(request, "errors/503.html", status=503)
     response["Retry-After"] = str(retry_after)
+    return response
+
+
+def too_many_attempts_message(retry_after_seconds: int) -> str:
+    minutes = max(1, -(-retry_after_seconds // 60))
+    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+    return f"Too many attempts from your network in a short time. Nothing was saved or sent. Please try again in {wait}."
+
+
+def too_many_attempts(response, *, retry_after_seconds: int):
+    """Marks a form page re-rendered with the rate limit's message as 429."""
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after_seconds)
     return response

@@ -76,6 +76,8 @@ APPOINTMENTS = Table(
     ),
 )
 SLOT_LOCKS = Table("slot-locks", Key("lockId"), ttl_attribute="expiresAt")
+# One item per doctor: their weekly hours and exceptions, with a version.
+AVAILABILITY = Table("availability", Key("providerId"))
 PATIENT_PROVISIONAL = Table(
     "patient-provisional",
     Key("email"),
@@ -106,6 +108,9 @@ AUDIT_LOGS = Table(
     ),
     ttl_attribute="expiresAt",
 )
+# Fixed-window attempt counters for the rate limits (medisecure.rate_limits):
+# one small item per limit, subject and window, gone by TTL after it.
+RATE_LIMITS = Table("rate-limits", Key("counterId"), ttl_attribute="expiresAt")
 
 TABLES: tuple[Table, ...] = (
     PATIENTS,
@@ -115,9 +120,11 @@ TABLES: tuple[Table, ...] = (
     CARE_TEAM,
     APPOINTMENTS,
     SLOT_LOCKS,
+    AVAILABILITY,
     PATIENT_PROVISIONAL,
     CLINICIAN_APPLICATIONS,
     AUDIT_LOGS,
+    RATE_LIMITS,
 )
 
 

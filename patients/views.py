@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medisecure import clock
+from medisecure import clock, errors
 from medisecure.identity.access import public, role_required
 from medisecure.identity.roles import Role
+from medisecure.rate_limits import RateLimited
 from patients import services, signup_services
 from patients.domain import ConcurrentUpdate
 from patients.forms import ProfileForm, SignupForm, VerifyCodeForm, password_rules
@@ -52,11 +53,20 @@ def signup_start(request):
             outcome = signup_services.signup_request(request=request, details=form.details())
         except SendTooSoon as too_soon:
             form.add_error(None, _retry_message(too_soon))
+        except RateLimited as limited:
+            form.add_error(None, errors.too_many_attempts_message(limited.retry_after_seconds))
+            return errors.too_many_attempts(
+                _signup_page(request, form), retry_after_seconds=limited.retry_after_seconds
+            )
         else:
             request.session[SIGNUP_SESSION_KEY] = {"email": outcome.ref.email, "created_at": outcome.ref.created_at}
             if not outcome.sent:
                 messages.error(request, COULD_NOT_SEND)
             return redirect("signup:verify")
+    return _signup_page(request, form)
+
+
+def _signup_page(request, form: SignupForm):
     context = {"form": form, "password_rules": password_rules(), "code_minutes": settings.SIGNUP_CODE_TTL_MINUTES}
     return render(request, "patients/signup.html", context)
 
