@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test install browser clean
+.PHONY: run test audit install browser clean
 
 run: $(STAMP)
 	$(BIN)/python -m deploy.local.run
@@ -12,6 +12,12 @@ run: $(STAMP)
 # One worker per core: each starts its own moto server on a free port.
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2
+	$(MAKE) --no-print-directory audit
+
+# Static security checks: bandit must find nothing of high severity in the
+# code (pyproject.toml says what it reads).
+audit: $(STAMP)
+	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level high
 
 install: $(STAMP)
 
