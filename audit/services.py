@@ -12,7 +12,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from audit import repository
-from audit.domain import TIMESTAMP_FORMAT, AuditEvent, ChainHead
+from audit.domain import DENIED, TIMESTAMP_FORMAT, AuditEvent, ChainHead
 from audit.repository import AuditWriteFailed
 from medisecure import dynamo
 from medisecure.middleware import client_ip
@@ -76,7 +76,7 @@ def audit_record(
         detail=detail or {},
     )
     try:
-        return repository.append(
+        recorded = repository.append(
             event,
             chain_count=settings.AUDIT_CHAIN_COUNT,
             retention_seconds=settings.AUDIT_RETENTION_DAYS * 86400,
@@ -89,6 +89,34 @@ def audit_record(
         if isinstance(error, ClientError) and dynamo.is_conditional_failure(error) and with_writes:
             raise  # the PHI write's own condition failed: the caller's rule to report
         raise AuditWriteFailed(action) from error
+    if request is not None:
+        request.audit_recorded = True
+    return recorded
+
+
+NOT_FOUND_ID_LIMIT = 128
+
+
+def audit_not_found(*, request) -> None:
+    """A signed-in person asked for something that is not there, or not
+    theirs (the two answer alike): one `access.not_found` event naming the
+    page and the identifiers asked for, unless the page already audited its
+    own refusal. Anonymous misses are not recorded (nothing to attribute)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or getattr(request, "audit_recorded", False):
+        return
+    match = getattr(request, "resolver_match", None)
+    asked = {name: str(value)[:NOT_FOUND_ID_LIMIT] for name, value in (match.kwargs if match else {}).items()}
+    if request.GET.get("page"):
+        asked["page_token"] = "refused"  # the token itself is opaque and long; that it was refused is the fact
+    audit_record(
+        request=request,
+        action="access.not_found",
+        outcome=DENIED,
+        resource_type="page",
+        resource_id=match.view_name if match else "unmatched",
+        detail=asked,
+    )
 
 
 def next_chain() -> str:

@@ -36,6 +36,15 @@ def _from(values: dict) -> Provider:
     )
 
 
+def provider_key(provider_id: str) -> dict:
+    """The key of the provider's item, for reading it together with others."""
+    return {"providerId": provider_id}
+
+
+def provider_from(values: dict | None) -> Provider | None:
+    return _from(values) if values else None
+
+
 def _provider_values(provider: Provider) -> dict:
     return {
         "providerId": provider.provider_id,

@@ -1,7 +1,14 @@
 """Friendly error pages. They never show a stack trace or any PHI; the 500
 page carries the request id so support can find the log line."""
 
+import logging
+
 from django.shortcuts import render
+
+from audit.repository import AuditWriteFailed
+from audit.services import audit_not_found
+
+logger = logging.getLogger(__name__)
 
 
 def bad_request(request, exception=None):
@@ -13,6 +20,13 @@ def permission_denied(request, exception=None):
 
 
 def page_not_found(request, exception=None):
+    """Also answers ids that belong to someone else and refused page tokens,
+    so the miss is audited; a 404 serves no PHI, so it is served even when
+    that audit write fails (and the failure is logged)."""
+    try:
+        audit_not_found(request=request)
+    except AuditWriteFailed:
+        logger.warning("a refused request could not be audited")
     return render(request, "errors/404.html", status=404)
 
 

@@ -65,6 +65,12 @@ SES_CONFIGURATION_SET = env.str("SES_CONFIGURATION_SET", default="medisecure-loc
 AUDIT_CHAIN_COUNT = env.int("AUDIT_CHAIN_COUNT", default=8)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365 + 2)
 
+# --- Appointments -----------------------------------------------------------
+# A patient may cancel or move an appointment until this long before it starts.
+APPOINTMENT_CHANGE_CUTOFF_HOURS = env.int("APPOINTMENT_CHANGE_CUTOFF_HOURS", default=24)
+# How far ahead patients may book.
+BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=4)
+
 # --- Patient self-signup -----------------------------------------------------
 # Keys the HMAC of every one-time code and seals the password a person chose
 # until their account is made. Distinct from DJANGO_SECRET_KEY so either can
@@ -236,6 +242,8 @@ AUTH_PASSWORD_VALIDATORS = []  # no Django user has a usable password
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
+# The zone doctors enter their hours in and patients see times in.
+CLINIC_TIME_ZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

@@ -76,6 +76,8 @@ APPOINTMENTS = Table(
     ),
 )
 SLOT_LOCKS = Table("slot-locks", Key("lockId"), ttl_attribute="expiresAt")
+# One item per doctor: their weekly hours and exceptions, with a version.
+AVAILABILITY = Table("availability", Key("providerId"))
 PATIENT_PROVISIONAL = Table(
     "patient-provisional",
     Key("email"),
@@ -118,6 +120,7 @@ TABLES: tuple[Table, ...] = (
     CARE_TEAM,
     APPOINTMENTS,
     SLOT_LOCKS,
+    AVAILABILITY,
     PATIENT_PROVISIONAL,
     CLINICIAN_APPLICATIONS,
     AUDIT_LOGS,

@@ -51,6 +51,15 @@ def _patient_from(values: dict) -> Patient:
     return Patient(**fields)
 
 
+def patient_key(patient_id: str) -> dict:
+    """The key of the patient's item, for reading it together with others."""
+    return {"patientId": patient_id}
+
+
+def patient_from(values: dict | None) -> Patient | None:
+    return _patient_from(values) if values else None
+
+
 def _patient_values(patient: Patient) -> dict:
     values = {attribute: getattr(patient, name) for name, attribute in _PATIENT_ATTRIBUTES.items()}
     # Empty optional fields are left out rather than stored as "".
@@ -134,6 +143,25 @@ def care_team_add(*, patient: Patient, provider_id: str, since: str, reason: str
         dynamo.put_new(CARE_TEAM, values)
     except dynamo.ItemExists:
         pass
+
+
+def care_team_key(*, patient_id: str, provider_id: str) -> dict:
+    """The key of a care-team link, for reading it together with others."""
+    return {"patientId": patient_id, "providerId": provider_id}
+
+
+def care_team_add_entry(*, patient: Patient, provider_id: str, since: str, reason: str) -> dict:
+    """Link a doctor to a patient within a transaction, only if no link is
+    there yet (an existing link keeps its date and reason)."""
+    values = {
+        "patientId": patient.patient_id,
+        "providerId": provider_id,
+        "patientSortName": patient.sort_name,
+        "patientName": patient.full_name,
+        "since": since,
+        "reason": reason,
+    }
+    return _put(CARE_TEAM, values, Attr("patientId").not_exists())
 
 
 def care_team_get(*, patient_id: str, provider_id: str) -> CareTeamMember | None:

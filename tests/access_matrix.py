@@ -18,6 +18,8 @@ EVERYONE = frozenset(ACTORS)
 NO_APPLICATION = "CA-0000-0000-0000-0000"
 
 
+NOT_FOUND = {"audit_action": "access.not_found", "audit_outcome": "denied", "ok_status": 404}
+
 SELF = "self"  # the audit event names the acting patient as the patient
 
 
@@ -25,7 +27,8 @@ SELF = "self"  # the audit event names the acting patient as the patient
 class Route:
     """A page, who may open it, and the one audit event an allowed request
     writes (`audit_action`; None when the page writes none). A page that
-    touches PHI must name its audit action."""
+    touches PHI must name its audit action. A 404 for a signed-in person is
+    an `access.not_found` event (NOT_FOUND) unless the page audits its own."""
 
     name: str  # the URL name, to prove every route is covered
     path: str  # may name a cast member's id: "{patient}", "{other_patient}"
@@ -78,7 +81,7 @@ ROUTES = (
     Route("admin:audit_list", "/admin/audit/?action=auth.sign_in", frozenset({ADMIN}), None),
     Route(
         "admin:audit_event", "/admin/audit/event/no-such-event/2026-01-01T00:00:00.000000Z/",
-        frozenset({ADMIN}), None, ok_status=404,
+        frozenset({ADMIN}), **NOT_FOUND,
     ),
     Route("admin:audit_export", "/admin/audit/export.csv?outcome=denied", frozenset({ADMIN}), "audit.export"),
     Route("admin:audit_verify", "/admin/audit/verify/?since=2026-01-01&until=2026-01-02", frozenset({ADMIN}), "audit.verify"),
@@ -97,11 +100,11 @@ ROUTES = (
     # is refused before any lookup.
     Route(
         "admin:clinicians_application_change", f"/admin/clinicians/application/{NO_APPLICATION}/",
-        frozenset({ADMIN}), None, ok_status=404,
+        frozenset({ADMIN}), **NOT_FOUND,
     ),
     Route(
         "admin:clinicians_application_scan", f"/admin/clinicians/application/{NO_APPLICATION}/licence-scan/",
-        frozenset({ADMIN}), None, ok_status=404,
+        frozenset({ADMIN}), **NOT_FOUND,
     ),
     # POST only: a GET that gets through is refused with 405.
     Route(
@@ -114,9 +117,10 @@ ROUTES = (
     ),
 )
 
+from tests.matrix_appointments import APPOINTMENT_ROUTES  # noqa: E402
 from tests.matrix_documents import DOCUMENT_ROUTES  # noqa: E402
 
-ROUTES += DOCUMENT_ROUTES
+ROUTES += DOCUMENT_ROUTES + APPOINTMENT_ROUTES
 
 # Routes reached only as steps of a flow, each tested where the flow is.
 FLOW_ROUTES = {

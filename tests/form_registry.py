@@ -29,6 +29,7 @@ from clinicians.forms import (
 from medisecure.forms import PageForm
 from medisecure.identity.forms import TotpCodeForm
 from patients import repository as patient_repository
+from patients.documents_forms import DocumentUploadForm
 from patients.forms import ProfileForm, SignupForm, VerifyCodeForm
 from tests.access_matrix import ADMIN, ANONYMOUS, DOCTOR, MARKETER, PATIENT
 from tests.support import TEST_PASSWORD
@@ -79,6 +80,8 @@ class FormTarget:
     prepare: Callable[[Setup], None] | None = None  # e.g. start a sign-up in the session
     # 409: a stale but well-formed version; 404: a query a download refuses
     statuses: frozenset = frozenset({200, 302})
+    # Forms validated inside `form` (a formset's rows), fed through it.
+    covers: tuple = ()
 
     @property
     def id(self) -> str:
@@ -168,10 +171,44 @@ def _begin_mfa_enrolment(setup: Setup) -> None:
     assert setup.client.post("/account/mfa/", {"start": "1"}).status_code == 302
 
 
+def _document(setup: Setup) -> dict:
+    return {"document": Upload("referral.pdf", PDF, "application/pdf")}
+
+
 def _audit_search(setup: Setup) -> dict:
-    return {"user": setup.cast.patient.email, "action": "auth.sign_in", "outcome": "allowed",
+    # The admin's own email: the search knows only people who have signed in.
+    return {"user": setup.cast.admin.email, "action": "auth.sign_in", "outcome": "allowed",
             "since": "2026-01-01", "until": "2026-12-31", "patient": "", "page": ""}
 
+
+def _document(setup: Setup) -> dict:
+    return {"document": Upload("lab-result.pdf", PDF, "application/pdf")}
+
+
+def _chart_documents(setup: Setup) -> str:
+    return f"/doctor/patients/{setup.cast.patient.sub}/documents/"
+
+
+# A refused upload is its form again, answered 400.
+UPLOADED_OR_REFUSED = frozenset({302, 400})
+DOCUMENT_TARGETS = (
+    FormTarget(
+        "patients:document_upload", PATIENT, DocumentUploadForm, _document, _fixed("/patient/documents/upload/"),
+        statuses=UPLOADED_OR_REFUSED,
+    ),
+    FormTarget(
+        "clinicians:chart_document_upload", DOCTOR, DocumentUploadForm, _document,
+        lambda setup: f"{_chart_documents(setup)}upload/", statuses=UPLOADED_OR_REFUSED,
+    ),
+    FormTarget(
+        "patients:documents", PATIENT, PageForm, lambda setup: {"page": ""}, _fixed("/patient/documents/"),
+        method="GET", statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget(
+        "clinicians:chart_documents", DOCTOR, PageForm, lambda setup: {"page": ""}, _chart_documents,
+        method="GET", statuses=WITH_PAGE_TOKEN,
+    ),
+)
 
 TARGETS: tuple[FormTarget, ...] = (
     FormTarget("signup:start", ANONYMOUS, SignupForm, _signup, _fixed("/signup/")),
@@ -203,6 +240,13 @@ TARGETS: tuple[FormTarget, ...] = (
         lambda setup: f"/admin/clinicians/application/{setup.made['application'].application_id}/decide/",
         prepare=_submit_application,
     ),
+    FormTarget(
+        "patients:document_upload", PATIENT, DocumentUploadForm, _document, _fixed("/patient/documents/upload/"),
+    ),
+    FormTarget(
+        "clinicians:chart_document_upload", DOCTOR, DocumentUploadForm, _document,
+        lambda setup: f"/doctor/patients/{setup.cast.patient.sub}/documents/upload/",
+    ),
     # Query-string forms: filters and page tokens.
     FormTarget(
         "admin:clinicians_application_changelist", ADMIN, ApplicationListForm,
@@ -225,7 +269,12 @@ TARGETS: tuple[FormTarget, ...] = (
         "admin:audit_verify", ADMIN, VerifyForm, lambda setup: {"since": "2026-01-01", "until": "2026-01-02"},
         _fixed("/admin/audit/verify/"), method="GET",
     ),
+    *DOCUMENT_TARGETS,
 )
+
+from tests.forms_appointments import APPOINTMENT_TARGETS  # noqa: E402
+
+TARGETS += APPOINTMENT_TARGETS
 
 # Forms and POST-accepting routes that are not submitted here, and why.
 NOT_TARGETS: dict[str, str] = {

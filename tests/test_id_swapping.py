@@ -1,0 +1,214 @@
+"""Identifiers swapped: every id in a page's address (taken from the access
+matrix, so new pages with ids join by themselves) and every page token
+(taken from the form registry's lists) replaced by someone else's, a random
+one and a malformed one. The answer is a 404 that looks the same whatever
+was asked for (nothing about the record leaks, not even that it exists), and
+the miss is audited."""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from urllib.parse import quote
+
+import pytest
+from django.urls import resolve
+
+from audit import repository as audit_log
+from medisecure import dynamo
+from tests.access_matrix import ANONYMOUS, DOCTOR, EVERYONE, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, ROUTES
+from tests.form_registry import TARGETS
+from tests.support import sign_in
+
+pytestmark = pytest.mark.django_db
+
+MALFORMED_IDS = (
+    "x",
+    "0" * 300,
+    "%00",
+    "..",
+    "<script>alert(1)</script>",
+    "' OR '1'='1",
+    "{{ request }}",
+    "\u202eCA-0000",
+    "\U0001f600",
+    "CA-0000-0000-0000-0000' --",
+)
+
+# A page whose address names a record owned by someone: how to name one that
+# belongs to someone the page's person has no relationship with. A page open
+# to patients or doctors whose address holds an id must be listed here
+# (test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped).
+FOREIGN_IDS: dict = {}
+
+RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
+
+
+def _routes_with_ids():
+    seen = {}
+    for route in ROUTES:
+        kwargs = resolve(route.path.split("?")[0]).kwargs
+        if kwargs and route.name not in seen:
+            seen[route.name] = (route, kwargs)
+    return list(seen.values())
+
+
+ROUTES_WITH_IDS = _routes_with_ids()
+
+
+def _same_shape(value: str, rng: random.Random) -> str:
+    """A random id shaped like `value`: letters for letters, digits for digits."""
+    def swap(character):
+        if character.isdigit():
+            return rng.choice(string.digits)
+        if character.isalpha():
+            return rng.choice(string.ascii_uppercase if character.isupper() else string.ascii_lowercase)
+        return character
+
+    return "".join(swap(character) for character in value)
+
+
+def _swapped_path(route, kwargs: dict, name: str, value: str) -> str:
+    return route.path.replace(quote(str(kwargs[name]), safe=":"), quote(value, safe=""), 1)
+
+
+def _actor(route) -> str:
+    return sorted(route.allowed - {ANONYMOUS})[0]
+
+
+def _request(client, route, path: str):
+    # A page that only takes a POST (405 to the matrix's GET) is posted to.
+    return client.post(path, {}) if route.ok_status == 405 else client.get(path)
+
+
+def _comparable(html: bytes) -> str:
+    """The page without what differs on every request."""
+    text = html.decode()
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", text)
+    return re.sub(r"[0-9a-f]{32}", "", text)
+
+
+def _denials_of(user_id: str) -> list:
+    events, _ = audit_log.list_by("userId", user_id, limit=100)
+    return [event for event in events if event.outcome == "denied"]
+
+
+def _assert_refused_alike(response, reference, person, denials_before: int):
+    assert response.status_code == 404
+    assert _comparable(response.content) == _comparable(reference.content)
+    assert len(_denials_of(person.sub)) == denials_before + 1
+
+
+@pytest.mark.parametrize("route, kwargs", ROUTES_WITH_IDS, ids=[route.name for route, _ in ROUTES_WITH_IDS])
+def test_a_random_or_malformed_id_is_a_404_that_is_audited_and_tells_nothing(client, cast, route, kwargs):
+    person = getattr(cast, _actor(route))
+    sign_in(client, person.email)
+    rng = random.Random(route.name)
+    for name, value in kwargs.items():
+        reference = _request(client, route, _swapped_path(route, kwargs, name, _same_shape(str(value), rng)))
+        assert reference.status_code == 404, (route.name, name)
+        for bad in (_same_shape(str(value), rng), *MALFORMED_IDS):
+            denials = len(_denials_of(person.sub))
+
+            response = _request(client, route, _swapped_path(route, kwargs, name, bad))
+
+            _assert_refused_alike(response, reference, person, denials)
+
+
+def test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped():
+    owned = {
+        route.name
+        for route, _ in ROUTES_WITH_IDS
+        if route.allowed & RELATIONSHIP_ACTORS and route.allowed != EVERYONE  # a public page's slug is no one's
+    }
+
+    assert owned - set(FOREIGN_IDS) == set()
+
+
+def test_another_persons_record_is_refused_like_a_missing_one(client, cast):
+    for route_name, foreign_of in FOREIGN_IDS.items():
+        route, kwargs = next((route, kwargs) for route, kwargs in ROUTES_WITH_IDS if route.name == route_name)
+        actor, foreign = foreign_of(cast)
+        person = getattr(cast, actor)
+        sign_in(client, person.email)
+        reference = _request(client, route, route.path)  # the matrix's own path names nothing real for them
+        path = route.path
+        for name, value in foreign.items():
+            path = path.replace(quote(str(kwargs[name]), safe=":"), quote(value, safe=""), 1)
+        denials = len(_denials_of(person.sub))
+
+        response = _request(client, route, path)
+
+        _assert_refused_alike(response, reference, person, denials)
+        for value in foreign.values():
+            assert value not in response.content.decode(), route_name
+
+
+# --- Page tokens ---------------------------------------------------------------------
+
+# The CSV export streams every page itself: a page token in its query is ignored.
+PAGES_THEMSELVES = {"admin:audit_export"}
+LISTS = [
+    target
+    for target in TARGETS
+    if target.method == "GET" and "page" in target.form.base_fields and target.name not in PAGES_THEMSELVES
+]
+
+
+def _tampered(token: str) -> str:
+    middle = len(token) // 2
+    return token[:middle] + ("A" if token[middle] != "A" else "B") + token[middle + 1 :]
+
+
+def _tokens(cast) -> dict:
+    """Tokens we signed, for lists other than the one they are sent to."""
+    others_list = dynamo.encode_page_token(
+        {"providerId": {"S": cast.other_doctor.sub}, "patientId": {"S": cast.other_patient.sub}},
+        f"care-team-provider:{cast.other_doctor.sub}",
+    )
+    return {
+        "another person's list": others_list,
+        "tampered": _tampered(others_list),
+        "random": "".join(random.Random(1).choices(string.ascii_letters + string.digits + ":-_", k=120)),
+        "malformed": "..%00<script>",
+    }
+
+
+@pytest.mark.parametrize("target", LISTS, ids=lambda target: target.name)
+def test_a_page_token_from_another_list_tampered_or_forged_is_refused_and_audited(client, cast, target):
+    person = getattr(cast, target.actor)
+    sign_in(client, person.email)
+    path = target.path(None)
+    query = {key: value for key, value in target.baseline(_Baseline(cast)).items() if value}
+    reference = client.get(path, {**query, "page": _tampered(_tokens(cast)["random"])})
+    for kind, token in _tokens(cast).items():
+        denials = len(_denials_of(person.sub))
+
+        response = client.get(path, {**query, "page": token})
+
+        assert response.status_code == 404, (target.name, kind)
+        assert _comparable(response.content) == _comparable(reference.content), kind
+        denials_now = _denials_of(person.sub)
+        assert len(denials_now) == denials + 1, kind
+        assert denials_now[0].action == "access.not_found" and denials_now[0].detail == {"page_token": "refused"}
+
+
+def test_the_doctors_own_page_token_does_not_open_another_doctors_list(client, cast):
+    token = dynamo.encode_page_token(
+        {"providerId": {"S": cast.doctor.sub}, "patientId": {"S": cast.patient.sub}},
+        f"care-team-provider:{cast.doctor.sub}",
+    )
+    sign_in(client, cast.other_doctor.email)
+
+    response = client.get("/doctor/", {"page": token})
+
+    assert response.status_code == 404
+    assert cast.patient.sub not in response.content.decode()
+
+
+class _Baseline:
+    """What list baselines read: the cast only."""
+
+    def __init__(self, cast):
+        self.cast = cast
