@@ -360,3 +360,10 @@ def scan_url(scan: LicenceFile, *, download_name: str, expires_seconds: int) -> 
         },
         expire=expires_seconds,
     )
+
+
+def get_by_email(email: str) -> Provider | None:
+    page = dynamo.query_page(
+        PROVIDERS, Key("email").eq(email), index="EmailIndex", list_name=f"provider-email:{email}", limit=1
+    )
+    return _from(page.items[0]) if page.items else None
