@@ -268,6 +268,10 @@ NOT_TARGETS: dict[str, str] = {
     "sign_out": "takes no input: a POST ends the session (tests/test_sign_in.py)",
     "oidc_authentication_callback": "GET only; its query is checked by the OIDC library (tests/test_sign_in.py)",
     "admin:index": "Django's admin index: a POST renders the same page and reads no input",
+    "admin:clinicians_application_resend_email": (
+        "takes no input: a POST emails the decision already recorded once more "
+        "(clinicians/tests/test_email_resend.py)"
+    ),
     "admin:medisecure_user_changelist": (
         "Django's own changelist of SQL users (no PHI, no DynamoDB): its action form is Django's, "
         "and the admin cannot add users (UserAdmin.has_add_permission)"
