@@ -4,7 +4,7 @@ checks (appointments.domain) are the same ones the service applies."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import time
 
 from django import forms
 from django.conf import settings

@@ -28,7 +28,6 @@ from appointments.domain import (
     Appointment,
     Availability,
     Slot,
-    SlotRefused,
     availability_problems,
     free_slots,
     nearest_slots,
