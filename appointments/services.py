@@ -169,7 +169,7 @@ def free_week(*, provider_id: str, week: int, ignoring: Appointment | None = Non
     week = min(max(week, 0), last_week)
     first_day = now.astimezone(zone).date() + timedelta(weeks=week)
     slots = [slot for slot in slots_between(availability, first_day, first_day + timedelta(days=6), zone) if slot.start <= now + _horizon()]
-    taken = repository.booked_spans(provider_id, since=slots[0].start, until=slots[-1].end) if slots else []
+    taken = repository.booked_spans(provider_id, since=slots[0].start, until=max(s.end for s in slots)) if slots else []
     if ignoring is not None:
         taken = [span for span in taken if span != (ignoring.start, ignoring.end)]
     free = free_slots(slots, taken, now=now)
@@ -219,7 +219,7 @@ def _nearest_free(availability: Availability, wanted: datetime) -> list[Slot]:
     slots = slots_between(availability, day - timedelta(days=2), day + timedelta(days=7), zone)
     if not slots:
         return []
-    taken = repository.booked_spans(availability.provider_id, since=slots[0].start, until=slots[-1].end)
+    taken = repository.booked_spans(availability.provider_id, since=slots[0].start, until=max(s.end for s in slots))
     free = [slot for slot in free_slots(slots, taken, now=now) if slot.start <= now + _horizon()]
     return nearest_slots(free, wanted, count=NEAREST_COUNT)
 
