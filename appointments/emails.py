@@ -26,6 +26,11 @@ def confirmation(*, to: str, first_name: str, appointment: Appointment) -> Messa
     return _message(to, "confirmed", f"Your appointment at {settings.CLINIC_NAME} is booked", first_name, appointment, invitation)
 
 
+def reminder(*, to: str, first_name: str, appointment: Appointment) -> Message:
+    invitation = Attachment("appointment.ics", CALENDAR_TYPE, calendar_file(appointment))
+    return _message(to, "reminder", f"Reminder: your appointment at {settings.CLINIC_NAME}", first_name, appointment, invitation)
+
+
 def cancellation(*, to: str, first_name: str, appointment: Appointment) -> Message:
     return _message(to, "cancelled", f"Your appointment at {settings.CLINIC_NAME} is cancelled", first_name, appointment)
 

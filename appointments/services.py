@@ -39,7 +39,7 @@ from appointments.domain import (
     to_iso,
 )
 from audit.domain import ALLOWED, DENIED, ChainHead
-from audit.services import audit_record, next_chain
+from audit.services import Actor, AuditWriteFailed, audit_record, next_chain
 from clinicians import repository as providers
 from clinicians.domain import SPECIALTIES, Provider
 from medisecure import clock, dynamo, mail
@@ -515,3 +515,45 @@ def appointment_doctor_update(*, request, appointment_id: str, status: str, reas
         emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=changed)
     )
     return Changed(changed, emailed=emailed)
+
+
+# --- Reminders -----------------------------------------------------------------------
+
+REMINDER_ACTOR = Actor(user_id="system:send_reminders", role="system")
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    sent: int
+    already_sent: int
+    not_sent: int
+
+
+def appointment_reminders_send(*, within: timedelta) -> ReminderRun:
+    """Email every patient whose booked appointment starts within `within`,
+    once: each reminder is claimed by a conditional write before it is sent,
+    so runs that repeat or overlap never send it twice. A reminder whose
+    email fails is released for the next run."""
+    now = clock.now()
+    sent = already_sent = not_sent = 0
+    for appointment in repository.booked_starting_between(now, now + within):
+        if not repository.reminder_claim(appointment):
+            already_sent += 1
+        elif _remind(appointment):
+            sent += 1
+        else:
+            repository.reminder_release(appointment)
+            not_sent += 1
+    return ReminderRun(sent=sent, already_sent=already_sent, not_sent=not_sent)
+
+
+def _remind(appointment: Appointment) -> bool:
+    patient = patients.get(appointment.patient_id)
+    if patient is None:
+        return False
+    try:
+        _audit_appointment(None, "appointment.reminder", appointment, outcome=ALLOWED, actor=REMINDER_ACTOR)
+    except AuditWriteFailed:
+        logger.warning("reminder for appointment %s not audited; not sent", appointment.appointment_id)
+        return False
+    return _send(emails.reminder(to=patient.email, first_name=patient.given_name, appointment=appointment))
