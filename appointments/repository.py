@@ -161,24 +161,6 @@ def availability_get(provider_id: str) -> Availability:
     return availability_from(provider_id, dynamo.get(AVAILABILITY, {"providerId": provider_id}))
 
 
-def availability_with_audit_head(provider_id: str, *, chain_id: str) -> tuple[Availability, Provider | None, ChainHead]:
-    """A doctor's availability, their provider record and the audit chain's
-    head, in one round trip."""
-    availability, provider, head = dynamo.get_many(
-        [
-            (AVAILABILITY, {"providerId": provider_id}),
-            (PROVIDERS, providers.provider_key(provider_id)),
-            (AUDIT_LOGS, audit_repository.head_key(chain_id)),
-        ],
-        consistent=True,
-    )
-    return (
-        availability_from(provider_id, availability),
-        providers.provider_from(provider),
-        audit_repository.head_from(chain_id, head),
-    )
-
-
 def availability_with_provider(provider_id: str) -> tuple[Availability, Provider | None]:
     availability, provider = dynamo.get_many(
         [(AVAILABILITY, {"providerId": provider_id}), (PROVIDERS, providers.provider_key(provider_id))]

@@ -266,7 +266,9 @@ def appointment_book(*, request, provider_id: str, start: datetime, reason: str,
     return Booked(booked, emailed=_send_confirmation(reads.patient, booked))
 
 
-def _write_booking(request, appointment: Appointment, link: dict | None, head: ChainHead | None, availability) -> Appointment:
+def _write_booking(
+    request, appointment: Appointment, link: dict | None, head: ChainHead | None, availability: Availability
+) -> Appointment:
     writes = repository.book_entries(appointment) + ([link] if link else [])
     try:
         _audit_appointment(
