@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test install browser clean
+.PHONY: run test audit install browser clean
 
 run: $(STAMP)
 	$(BIN)/python -m deploy.local.run
@@ -12,6 +12,22 @@ run: $(STAMP)
 # One worker per core: each starts its own moto server on a free port.
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2
+	$(MAKE) --no-print-directory audit
+
+# Static security checks: bandit must find nothing of high severity in the
+# code (pyproject.toml says what it reads), and pip-audit must find no known
+# vulnerability in any installed package. --strict makes a package that could
+# not be checked a failure: pip-audit asks PyPI's JSON API about each exact
+# version, and where no answer comes (a registry mirror without that API, no
+# network) it would otherwise say "No known vulnerabilities found" having
+# checked nothing.
+audit: $(STAMP)
+	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level high
+	@$(BIN)/pip-audit --strict --local --progress-spinner off || { \
+	  echo ""; \
+	  echo "pip-audit FAILED: a known vulnerability was found, or PyPI's vulnerability data could not be"; \
+	  echo "reached for a package (\"could not be audited\" above). The dependencies are NOT known to be safe."; \
+	  exit 1; }
 
 install: $(STAMP)
 

@@ -175,6 +175,9 @@ def amendment_form(kind: str):
         reason = _text("Why are you amending this entry?", multiline=True, max_length=1000,
                        help_text="Kept with the entry's history, with your name and the time.")
         version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+        # Which form this is, so a POST is checked by the right rules before
+        # the entry is read; the service checks it against the entry.
+        entry_kind = forms.CharField(widget=forms.HiddenInput, initial=kind)
 
     return AmendmentForm
 

@@ -88,20 +88,24 @@ def chart_history(request, patient_id: str):
 def chart_entry(request, patient_id: str, entry_id: str):
     if request.method != "POST":
         return _entry_page(request, patient_id, entry_id)
-    viewed = records_services.chart_entry_view(request=request, patient_id=patient_id, entry_id=entry_id)
-    form = amendment_form(viewed.entry.kind)(request.POST)
+    kind = request.POST.get("entry_kind", "")
+    if kind not in ENTRY_FORMS:
+        return _entry_page(request, patient_id, entry_id, status=400)
+    form = amendment_form(kind)(request.POST)
     if not form.is_valid():
-        return _entry_page(request, patient_id, entry_id, viewed=viewed, form=form, status=400)
+        return _entry_page(request, patient_id, entry_id, form=form, status=400)
     try:
         records_services.chart_entry_amend(
-            request=request, patient_id=patient_id, entry_id=entry_id, values=form.entry_values(),
+            request=request, patient_id=patient_id, entry_id=entry_id, kind=kind, values=form.entry_values(),
             reason=form.cleaned_data["reason"], expected_version=form.cleaned_data["version"],
         )
     except EntryConflict as conflict:
         return _entry_page(request, patient_id, entry_id, form=_kept(form, conflict), conflict=True, status=409)
     except records_services.NothingToAmend:
         form.add_error(None, "Your amendment changes nothing in the entry, so nothing was saved.")
-        return _entry_page(request, patient_id, entry_id, viewed=viewed, form=form, status=400)
+        return _entry_page(request, patient_id, entry_id, form=form, status=400)
+    except records_services.KindMismatch:
+        return _entry_page(request, patient_id, entry_id, status=400)
     messages.success(request, "The entry is amended; what it said before is kept in its history.")
     return redirect("clinicians:chart_entry", patient_id=patient_id, entry_id=entry_id)
 
@@ -114,10 +118,10 @@ def _kept(form, conflict: EntryConflict):
     return type(form)(data)
 
 
-def _entry_page(request, patient_id: str, entry_id: str, *, viewed=None, form=None, conflict=False, status=200):
-    viewed = viewed or records_services.chart_entry_view(request=request, patient_id=patient_id, entry_id=entry_id)
+def _entry_page(request, patient_id: str, entry_id: str, *, form=None, conflict=False, status=200):
+    viewed = records_services.chart_entry_view(request=request, patient_id=patient_id, entry_id=entry_id)
     entry = viewed.entry
-    if form is None:
+    if form is None or form.kind != entry.kind:
         form = amendment_form(entry.kind)(initial={**entry.values, "version": entry.version})
     context = {
         "viewed": viewed, "access": viewed.access, "patient": viewed.access.patient, "entry": entry,

@@ -272,10 +272,20 @@ class UpcomingAppointment:
     provider_id: str
     scheduled_at: str  # ISO, as the appointments app stores it
     duration_minutes: int = 0
+    provider_name: str = ""
 
     @property
     def shown_time(self) -> str:
         return self.scheduled_at[:16].replace("T", " ")
+
+
+def minutes_between(start: str, end) -> int:
+    """Whole minutes from one ISO time to another; 0 if either is unreadable."""
+    try:
+        moments = [datetime.fromisoformat(value.replace("Z", "+00:00")) for value in (start, end)]
+    except (AttributeError, TypeError, ValueError):
+        return 0
+    return max(0, int((moments[1] - moments[0]).total_seconds() // 60))
 
 
 @dataclass(frozen=True)

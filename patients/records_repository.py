@@ -45,6 +45,7 @@ from patients.records_domain import (
     Revision,
     UpcomingAppointment,
     entry_key,
+    minutes_between,
 )
 
 SUMMARY_KEY = "summary"
@@ -381,11 +382,15 @@ def upcoming_appointments(patient_id: str, *, since: str, limit: int = 10) -> li
         if not isinstance(item.get("scheduledDateTime"), str) or not isinstance(item.get("providerId"), str):
             continue
         minutes = item.get("durationMinutes")
+        if not isinstance(minutes, int):
+            minutes = minutes_between(item["scheduledDateTime"], item.get("endDateTime"))
+        name = item.get("providerName")
         upcoming.append(
             UpcomingAppointment(
                 provider_id=item["providerId"],
                 scheduled_at=item["scheduledDateTime"],
-                duration_minutes=minutes if isinstance(minutes, int) else 0,
+                duration_minutes=minutes,
+                provider_name=name if isinstance(name, str) else "",
             )
         )
     return upcoming

@@ -44,6 +44,10 @@ class NothingToAmend(Exception):
     """The amendment changes no value."""
 
 
+class KindMismatch(Exception):
+    """The amendment was checked as another kind of entry than the entry is."""
+
+
 @dataclass(frozen=True)
 class Chart:
     access: ChartAccess
@@ -160,15 +164,17 @@ def chart_entry_add(*, request, patient_id: str, kind: str, values: dict) -> Ent
 
 
 def chart_entry_amend(
-    *, request, patient_id: str, entry_id: str, values: dict, reason: str, expected_version: int
+    *, request, patient_id: str, entry_id: str, kind: str, values: dict, reason: str, expected_version: int
 ) -> Entry:
-    """Amend an entry, keeping what it said before with who, when and why.
-    Raises EntryConflict (carrying the entry as it is now) if someone
-    amended it since `expected_version` was read; NothingToAmend if no value
-    changes."""
+    """Amend an entry of `kind`, keeping what it said before with who, when
+    and why. Raises EntryConflict (carrying the entry as it is now) if
+    someone amended it since `expected_version` was read; NothingToAmend if
+    no value changes; KindMismatch if the entry is of another kind."""
     actor = actor_of(request)
     access = chart_patient_for_clinician(actor=actor, patient_id=patient_id, request=request, entry_id=entry_id)
     current = access.entry
+    if current.kind != kind:
+        raise KindMismatch
     if current.version != expected_version:
         _audit_stale(request, access, entry_id)
         raise EntryConflict(current)

@@ -68,7 +68,7 @@ def test_an_amendment_through_the_entry_page_keeps_the_history_one_click_away(do
     entry = records_services.chart_entry_add(request=request_as(cast.doctor), patient_id=cast.patient.sub, kind="allergy", values=ALLERGY)
     page = f"{_chart(cast)}entries/{entry.entry_id}/"
 
-    response = doctor_client.post(page, {**ALLERGY, "severity": "severe", "reason": "Hospital letter", "version": "1"})
+    response = doctor_client.post(page, {**ALLERGY, "severity": "severe", "reason": "Hospital letter", "version": "1", "entry_kind": "allergy"})
     assert response.status_code == 302
 
     body = doctor_client.get(page).content.decode()
@@ -79,14 +79,14 @@ def test_an_amendment_through_the_entry_page_keeps_the_history_one_click_away(do
 
 def test_a_stale_amendment_is_told_shown_the_new_value_and_keeps_its_answers(doctor_client, cast):
     entry = records_services.chart_entry_add(request=request_as(cast.doctor), patient_id=cast.patient.sub, kind="allergy", values=ALLERGY)
-    records_services.chart_entry_amend(
+    records_services.chart_entry_amend(kind="allergy", 
         request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
         values={**ALLERGY, "reaction": "Wheeze"}, reason="first", expected_version=1,
     )
 
     response = doctor_client.post(
         f"{_chart(cast)}entries/{entry.entry_id}/",
-        {**ALLERGY, "reaction": "My late answer", "reason": "second", "version": "1"},
+        {**ALLERGY, "reaction": "My late answer", "reason": "second", "version": "1", "entry_kind": "allergy"},
     )
 
     body = response.content.decode()
@@ -144,3 +144,35 @@ def test_the_chart_read_is_audited_with_who_and_how(doctor_client, cast):
     assert [(e.user_id, e.role, e.outcome, e.detail) for e in reads] == [
         (cast.doctor.sub, "doctor", "allowed", {"access": "care_team"})
     ]
+
+
+def test_the_chart_lists_booked_appointments_from_now_and_skips_unreadable_ones(doctor_client, cast):
+    from datetime import timedelta
+
+    from medisecure import clock, dynamo
+    from medisecure.tables import APPOINTMENTS
+
+    def at(days, minutes=0):
+        return (clock.now() + timedelta(days=days, minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    base = {"patientId": cast.patient.sub, "providerId": cast.doctor.sub}
+    dynamo.put_new(APPOINTMENTS, {**base, "appointmentId": "a1", "scheduledDateTime": at(2), "endDateTime": at(2, 30), "status": "booked"})
+    dynamo.put_new(APPOINTMENTS, {**base, "appointmentId": "a2", "scheduledDateTime": at(3), "status": "cancelled"})
+    dynamo.put_new(APPOINTMENTS, {**base, "appointmentId": "a3", "scheduledDateTime": at(-3), "status": "booked"})
+    dynamo.put_new(APPOINTMENTS, {"patientId": cast.patient.sub, "appointmentId": "a4", "scheduledDateTime": at(4), "status": "booked"})
+
+    body = doctor_client.get(_chart(cast)).content.decode()
+
+    assert body.count("with you") == 1 and "30 minutes" in body
+    assert at(2)[:16].replace("T", " ") in body and at(3)[:16].replace("T", " ") not in body
+
+
+def test_an_amendment_checked_as_another_kind_of_entry_changes_nothing(doctor_client, cast):
+    entry = records_services.chart_entry_add(request=request_as(cast.doctor), patient_id=cast.patient.sub, kind="allergy", values=ALLERGY)
+
+    response = doctor_client.post(
+        f"{_chart(cast)}entries/{entry.entry_id}/", {**NOTE, "reason": "wrong form", "version": "1", "entry_kind": "note"}
+    )
+
+    assert response.status_code == 400
+    assert records_repository.entry_get(cast.patient.sub, entry.entry_id).version == 1

@@ -48,7 +48,7 @@ def test_it_records_each_entry_with_an_audit_event_naming_no_phi(cast):
 def test_an_amendment_keeps_the_original_who_when_and_why(cast):
     entry = _add(cast, "allergy", ALLERGY)
 
-    amended = records_services.chart_entry_amend(
+    amended = records_services.chart_entry_amend(kind="allergy", 
         request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
         values={**ALLERGY, "severity": "severe"}, reason="Anaphylaxis reported by hospital", expected_version=1,
     )
@@ -63,13 +63,13 @@ def test_an_amendment_keeps_the_original_who_when_and_why(cast):
 def test_the_second_of_two_amendments_from_the_same_version_is_told_and_shown_the_new_value(cast):
     entry = _add(cast, "allergy", ALLERGY)
     first = {**ALLERGY, "severity": "severe"}
-    records_services.chart_entry_amend(
+    records_services.chart_entry_amend(kind="allergy", 
         request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
         values=first, reason="first", expected_version=1,
     )
 
     with pytest.raises(EntryConflict) as conflict:
-        records_services.chart_entry_amend(
+        records_services.chart_entry_amend(kind="allergy", 
             request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
             values={**ALLERGY, "reaction": "Swelling"}, reason="second", expected_version=1,
         )
@@ -84,7 +84,7 @@ def test_racing_amendments_let_exactly_one_win_and_lose_nothing(cast):
 
     def amend(reaction):
         try:
-            records_services.chart_entry_amend(
+            records_services.chart_entry_amend(kind="allergy", 
                 request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
                 values={**ALLERGY, "reaction": reaction}, reason=reaction, expected_version=1,
             )

@@ -126,3 +126,18 @@ def test_it_shows_who_has_looked_at_the_record_without_internal_details(client, 
     body = response.content.decode()
     assert "Dr Casey Sample" in body and "Opened your chart" in body and "Added to your record" in body
     assert "127.0.0.1" not in body and "chart.read" not in body
+
+
+def test_the_record_page_costs_three_round_trips_whatever_the_history_length(patient_client, cast, dynamodb_calls):
+    for number in range(45):
+        records_services.chart_entry_add(
+            request=request_as(cast.doctor), patient_id=cast.patient.sub, kind="note",
+            values={**NOTE, "assessment": f"Visit {number}"},
+        )
+    dynamodb_calls.clear()
+
+    response = patient_client.get("/patient/records/")
+
+    assert response.status_code == 200 and "Visit 44" in response.content.decode()
+    # the patient, the summary and the audit head; a page of history; the audit append
+    assert dynamodb_calls == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}
