@@ -99,6 +99,8 @@ class Availability:
     days_off: tuple[date, ...] = ()
     extra_hours: tuple[ExtraHours, ...] = ()
     version: int = 0  # 0: never saved
+    # The doctor asked to be emailed when a patient books or cancels with them.
+    notify_by_email: bool = False
 
     def windows_on(self, day: date) -> list[Window]:
         """A day off cancels that date's weekly hours; extra hours still count."""

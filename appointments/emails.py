@@ -35,6 +35,20 @@ def cancellation(*, to: str, first_name: str, appointment: Appointment) -> Messa
     return _message(to, "cancelled", f"Your appointment at {settings.CLINIC_NAME} is cancelled", first_name, appointment)
 
 
+def doctor_notice(*, to: str, appointment: Appointment, booked: bool) -> Message:
+    """To a doctor who asked for it: a time was booked or freed. No patient's
+    name or reason: the schedule in the portal has those."""
+    start = appointment.start.astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE))
+    what = "booked" if booked else "cancelled"
+    context = {"clinic_name": settings.CLINIC_NAME, "start": start, "booked": booked, "doctor": appointment.provider_name}
+    return Message(
+        to=to,
+        subject=f"An appointment was {what}: {start:%a %d %b %H:%M}",
+        text=render_to_string("appointments/emails/doctor_notice.txt", context),
+        html=render_to_string("appointments/emails/doctor_notice.html", context),
+    )
+
+
 def calendar_file(appointment: Appointment) -> bytes:
     """An iCalendar (RFC 5545) event for the appointment, in UTC. Its UID is
     the appointment's, so a calendar that imports a re-sent or moved one

@@ -123,6 +123,7 @@ def _availability_values(availability: Availability) -> dict:
             {"day": extra.day.isoformat(), "start": _hhmm(extra.start), "end": _hhmm(extra.end), "slotMinutes": extra.slot_minutes}
             for extra in availability.extra_hours
         ],
+        "notifyByEmail": availability.notify_by_email,
         "updatedAt": to_iso(clock.now()),
     }
 
@@ -154,6 +155,7 @@ def availability_from(provider_id: str, values: dict | None) -> Availability:
             for extra in values.get("extraHours", [])
         ),
         version=int(values.get("version", 0)),
+        notify_by_email=bool(values.get("notifyByEmail", False)),
     )
 
 

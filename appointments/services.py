@@ -123,6 +123,7 @@ def availability_update(*, request, proposed: Availability) -> Availability:
         days_off=proposed.days_off,
         extra_hours=proposed.extra_hours,
         version=expected_version + 1,
+        notify_by_email=proposed.notify_by_email,
     )
     problems = availability_problems(saved)
     if problems:
@@ -263,7 +264,10 @@ def appointment_book(*, request, provider_id: str, start: datetime, reason: str,
         patient=reads.patient, provider_id=provider_id, since=appointment.created_at, reason=CARE_TEAM_REASON
     )
     booked = _write_booking(request, appointment, link, reads.head, reads.availability)
-    return Booked(booked, emailed=_send_confirmation(reads.patient, booked))
+    emailed = _send_confirmation(reads.patient, booked)
+    if reads.availability.notify_by_email:
+        _send(emails.doctor_notice(to=reads.provider.email, appointment=booked, booked=True))
+    return Booked(booked, emailed=emailed)
 
 
 def _write_booking(
@@ -397,7 +401,14 @@ def appointment_cancel(*, request, appointment_id: str) -> Changed:
     emailed = patient is not None and _send(
         emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=cancelled)
     )
+    _notify_doctor_of_cancel(cancelled)
     return Changed(cancelled, emailed=emailed)
+
+
+def _notify_doctor_of_cancel(cancelled: Appointment) -> None:
+    availability, provider = repository.availability_with_provider(cancelled.provider_id)
+    if availability.notify_by_email and provider is not None:
+        _send(emails.doctor_notice(to=provider.email, appointment=cancelled, booked=False))
 
 
 @dataclass(frozen=True)
