@@ -190,6 +190,7 @@ _APPOINTMENT_ATTRIBUTES = {
     "updated_at": "updatedAt",
     "cancelled_by": "cancelledBy",
     "cancel_reason": "cancelReason",
+    "overbook_reason": "overbookReason",
 }
 
 
