@@ -99,6 +99,8 @@ class Availability:
     days_off: tuple[date, ...] = ()
     extra_hours: tuple[ExtraHours, ...] = ()
     version: int = 0  # 0: never saved
+    # The doctor asked to be emailed when a patient books or cancels with them.
+    notify_by_email: bool = False
 
     def windows_on(self, day: date) -> list[Window]:
         """A day off cancels that date's weekly hours; extra hours still count."""
@@ -230,6 +232,9 @@ class Appointment:
     updated_at: str = ""
     cancelled_by: str = ""  # the user id of whoever cancelled
     cancel_reason: str = ""
+    # Set when an admin booked it over another booking on purpose: why. An
+    # overbooked appointment holds no locks (its time is someone else's).
+    overbook_reason: str = ""
 
     @property
     def status_label(self) -> str:
@@ -245,7 +250,11 @@ class Appointment:
 
     def moved_to(self, slot: Slot, *, at: str) -> Appointment:
         locks = lock_ids(provider_id=self.provider_id, patient_id=self.patient_id, start=slot.start, end=slot.end)
-        return replace(self, start=slot.start, end=slot.end, lock_ids=locks, version=self.version + 1, updated_at=at)
+        # A move takes the new time's locks like any booking: it is overbooked no longer.
+        return replace(
+            self, start=slot.start, end=slot.end, lock_ids=locks, version=self.version + 1, updated_at=at,
+            overbook_reason="",
+        )
 
     def doctor_may_set(self, status: str, *, now: datetime) -> bool:
         """Whether the doctor may move a booked appointment to `status`: they
@@ -270,8 +279,12 @@ def new_booking_id() -> str:
 
 
 def new_appointment(
-    *, appointment_id: str, patient_id: str, patient_name: str, slot: Slot, provider_name: str, reason: str, at: str
+    *, appointment_id: str, patient_id: str, patient_name: str, slot: Slot, provider_name: str, reason: str, at: str,
+    overbook_reason: str = "",
 ) -> Appointment:
+    locks = () if overbook_reason else lock_ids(
+        provider_id=slot.provider_id, patient_id=patient_id, start=slot.start, end=slot.end
+    )
     return Appointment(
         appointment_id=appointment_id,
         patient_id=patient_id,
@@ -283,7 +296,8 @@ def new_appointment(
         created_at=at,
         patient_name=patient_name,
         provider_name=provider_name,
-        lock_ids=lock_ids(provider_id=slot.provider_id, patient_id=patient_id, start=slot.start, end=slot.end),
+        lock_ids=locks,
+        overbook_reason=overbook_reason,
     )
 
 

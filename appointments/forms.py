@@ -133,10 +133,16 @@ class AvailabilityForm(forms.Form):
     and the version of the availability they were editing."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    notify_by_email = forms.BooleanField(
+        label="Email me when a patient books or cancels an appointment with me", required=False,
+        help_text="The email gives the time only, never the patient's name or reason.",
+    )
 
     def __init__(self, data=None, files=None, *, availability: Availability | None = None):
         availability = availability or Availability(provider_id="")
-        super().__init__(data, files, initial={"version": availability.version})
+        super().__init__(
+            data, files, initial={"version": availability.version, "notify_by_email": availability.notify_by_email}
+        )
         self.rules = WeeklyRuleFormSet(data, prefix="rules", initial=[
             {
                 "weekday": rule.weekday, "start": rule.start, "end": rule.end, "slot_minutes": rule.slot_minutes,
@@ -173,6 +179,7 @@ class AvailabilityForm(forms.Form):
             days_off=tuple(sorted({form.cleaned_data["day"] for form in _kept(self.days_off)})),
             extra_hours=tuple(form.extra() for form in _kept(self.extra_hours)),
             version=self.cleaned_data["version"],
+            notify_by_email=self.cleaned_data["notify_by_email"],
         )
 
     def add_problems(self, problems: list[Problem]) -> None:

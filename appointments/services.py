@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 
 from appointments import emails, repository
 from appointments.domain import (
@@ -39,10 +40,11 @@ from appointments.domain import (
     to_iso,
 )
 from audit.domain import ALLOWED, DENIED, ChainHead
-from audit.services import audit_record, next_chain
+from audit.services import Actor, AuditWriteFailed, audit_record, next_chain
 from clinicians import repository as providers
 from clinicians.domain import SPECIALTIES, Provider
 from medisecure import clock, dynamo, mail
+from medisecure.identity.roles import Role
 from patients import repository as patients
 from patients.domain import Patient
 
@@ -123,6 +125,7 @@ def availability_update(*, request, proposed: Availability) -> Availability:
         days_off=proposed.days_off,
         extra_hours=proposed.extra_hours,
         version=expected_version + 1,
+        notify_by_email=proposed.notify_by_email,
     )
     problems = availability_problems(saved)
     if problems:
@@ -263,10 +266,15 @@ def appointment_book(*, request, provider_id: str, start: datetime, reason: str,
         patient=reads.patient, provider_id=provider_id, since=appointment.created_at, reason=CARE_TEAM_REASON
     )
     booked = _write_booking(request, appointment, link, reads.head, reads.availability)
-    return Booked(booked, emailed=_send_confirmation(reads.patient, booked))
+    emailed = _send_confirmation(reads.patient, booked)
+    if reads.availability.notify_by_email:
+        _send(emails.doctor_notice(to=reads.provider.email, appointment=booked, booked=True))
+    return Booked(booked, emailed=emailed)
 
 
-def _write_booking(request, appointment: Appointment, link: dict | None, head: ChainHead | None, availability) -> Appointment:
+def _write_booking(
+    request, appointment: Appointment, link: dict | None, head: ChainHead | None, availability: Availability
+) -> Appointment:
     writes = repository.book_entries(appointment) + ([link] if link else [])
     try:
         _audit_appointment(
@@ -395,7 +403,14 @@ def appointment_cancel(*, request, appointment_id: str) -> Changed:
     emailed = patient is not None and _send(
         emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=cancelled)
     )
+    _notify_doctor_of_cancel(cancelled)
     return Changed(cancelled, emailed=emailed)
+
+
+def _notify_doctor_of_cancel(cancelled: Appointment) -> None:
+    availability, provider = repository.availability_with_provider(cancelled.provider_id)
+    if availability.notify_by_email and provider is not None:
+        _send(emails.doctor_notice(to=provider.email, appointment=cancelled, booked=False))
 
 
 @dataclass(frozen=True)
@@ -515,3 +530,121 @@ def appointment_doctor_update(*, request, appointment_id: str, status: str, reas
         emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=changed)
     )
     return Changed(changed, emailed=emailed)
+
+
+# --- Reminders -----------------------------------------------------------------------
+
+REMINDER_ACTOR = Actor(user_id="system:send_reminders", role="system")
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    sent: int
+    already_sent: int
+    not_sent: int
+
+
+def appointment_reminders_send(*, within: timedelta) -> ReminderRun:
+    """Email every patient whose booked appointment starts within `within`,
+    once: each reminder is claimed by a conditional write before it is sent,
+    so runs that repeat or overlap never send it twice. A reminder whose
+    email fails is released for the next run."""
+    now = clock.now()
+    sent = already_sent = not_sent = 0
+    for appointment in repository.booked_starting_between(now, now + within):
+        if not repository.reminder_claim(appointment):
+            already_sent += 1
+        elif _remind(appointment):
+            sent += 1
+        else:
+            repository.reminder_release(appointment)
+            not_sent += 1
+    return ReminderRun(sent=sent, already_sent=already_sent, not_sent=not_sent)
+
+
+def _remind(appointment: Appointment) -> bool:
+    patient = patients.get(appointment.patient_id)
+    if patient is None:
+        return False
+    try:
+        _audit_appointment(None, "appointment.reminder", appointment, outcome=ALLOWED, actor=REMINDER_ACTOR)
+    except AuditWriteFailed:
+        logger.warning("reminder for appointment %s not audited; not sent", appointment.appointment_id)
+        return False
+    return _send(emails.reminder(to=patient.email, first_name=patient.given_name, appointment=appointment))
+
+
+# --- Overbooking -----------------------------------------------------------------------
+
+
+def appointment_overbook(
+    *, request, provider_id: str, patient_id: str, start: datetime, reason: str, overbook_reason: str, appointment_id: str
+) -> Booked:
+    """An admin books a patient into a doctor's slot even though it is taken,
+    saying why: the appointment (holding no locks, so the slot's owner keeps
+    theirs), the care-team link and the audit event in one transaction; then
+    the patient's confirmation. Anyone else is refused (PermissionDenied,
+    audited). The slot must still be on the doctor's grid and ahead."""
+    if request.user.role != Role.ADMIN.value:
+        audit_record(
+            request=request, action="appointment.overbook", outcome=DENIED, resource_type="appointment",
+            resource_id=appointment_id, detail={"reason": "not_admin"},
+        )
+        raise PermissionDenied
+    reads = repository.booking_reads(provider_id=provider_id, patient_id=patient_id, chain_id=next_chain())
+    if reads.provider is None:
+        raise DoctorNotFound
+    if reads.patient is None:
+        raise PatientRecordMissing
+    slot = slot_starting(reads.availability, start, clinic_zone(), now=clock.now(), horizon=_horizon())
+    appointment = new_appointment(
+        appointment_id=appointment_id, patient_id=patient_id, patient_name=reads.patient.full_name, slot=slot,
+        provider_name=reads.provider.display_name, reason=reason, at=to_iso(clock.now()),
+        overbook_reason=overbook_reason,
+    )
+    writes = repository.book_entries(appointment)
+    if not reads.in_care_team:
+        writes.append(patients.care_team_add_entry(
+            patient=reads.patient, provider_id=provider_id, since=appointment.created_at, reason=CARE_TEAM_REASON
+        ))
+    try:
+        _audit_appointment(
+            request, "appointment.overbook", appointment, outcome=ALLOWED, with_writes=writes, head=reads.head,
+            detail={"provider_id": provider_id, "start": to_iso(appointment.start)},
+        )
+    except ClientError as error:
+        if dynamo.is_conditional_failure(error):
+            raise ConcurrentUpdate from error  # the same id again, or the care team changed: try again
+        raise
+    return Booked(appointment, emailed=_send_confirmation(reads.patient, appointment))
+
+
+# --- A doctor's schedule ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderSchedule:
+    first_day: date
+    days: int
+    appointments: list[Appointment]
+    next_page: str | None
+
+
+def provider_schedule_view(*, request, first_day: date, days: int = 1, page_token: str | None = None) -> ProviderSchedule:
+    """The signed-in doctor's appointments on `days` local dates from
+    `first_day` (a day or a week), every status, soonest first: one Query of
+    ProviderAppointmentsIndex, then the audit event naming the patients shown.
+    Raises medisecure.dynamo.InvalidPageToken for a forged token."""
+    provider_id = request.user.username
+    zone = clinic_zone()
+    since = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    until = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone) - timedelta(seconds=1)
+    appointments, next_page = repository.list_by_provider(
+        provider_id, since=since, until=until, limit=100, page_token=page_token
+    )
+    audit_record(
+        request=request, action="appointment.schedule", outcome=ALLOWED, resource_type="provider",
+        resource_id=provider_id,
+        detail={"patient_ids": sorted({appointment.patient_id for appointment in appointments})},
+    )
+    return ProviderSchedule(first_day=first_day, days=days, appointments=appointments, next_page=next_page)

@@ -74,6 +74,8 @@ EMERGENCY_ACCESS_NOTIFY = env.list(
 # --- Appointments -----------------------------------------------------------
 # A patient may cancel or move an appointment until this long before it starts.
 APPOINTMENT_CHANGE_CUTOFF_HOURS = env.int("APPOINTMENT_CHANGE_CUTOFF_HOURS", default=24)
+# send_reminders emails patients whose appointment starts within this many hours.
+APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
 # How far ahead patients may book.
 BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=4)
 

@@ -78,6 +78,8 @@ APPOINTMENTS = Table(
     indexes=(
         Index("PatientAppointmentsIndex", Key("patientId"), Key("scheduledDateTime")),
         Index("ProviderAppointmentsIndex", Key("providerId"), Key("scheduledDateTime")),
+        # scheduledDate = the UTC date of the start: the day's appointments, for reminders.
+        Index("DayIndex", Key("scheduledDate"), Key("scheduledDateTime")),
     ),
 )
 # A doctor's emergency ("break the glass") access to a patient outside their
