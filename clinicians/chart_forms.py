@@ -182,7 +182,7 @@ def amendment_form(kind: str):
     return AmendmentForm
 
 
-class PatientSearchForm(forms.Form):
+class PatientSearchForm(DescribedFieldsMixin, forms.Form):
     q = TextField(label="Family name", required=False, max_length=60, help_text="Type the start of the family name.")
     page = forms.CharField(required=False, max_length=2048)
 
