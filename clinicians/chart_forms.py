@@ -192,7 +192,7 @@ def amendment_form(kind: str):
     return AMENDMENT_FORMS[kind]
 
 
-class PatientSearchForm(forms.Form):
+class PatientSearchForm(DescribedFieldsMixin, forms.Form):
     q = TextField(label="Family name", required=False, max_length=60, help_text="Type the start of the family name.")
     page = forms.CharField(required=False, max_length=2048)
 
