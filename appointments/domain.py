@@ -230,6 +230,11 @@ class Appointment:
     updated_at: str = ""
     cancelled_by: str = ""  # the user id of whoever cancelled
     cancel_reason: str = ""
+    # Booked by an admin on a time the doctor already had taken: it holds the
+    # patient's locks only, so the appointment already there keeps the
+    # doctor's, and cancelling either leaves the other's locks alone.
+    overbooked: bool = False
+    overbook_reason: str = ""
 
     @property
     def status_label(self) -> str:
@@ -244,8 +249,12 @@ class Appointment:
         return self.status == BOOKED and self.start - now >= cutoff
 
     def moved_to(self, slot: Slot, *, at: str) -> Appointment:
+        """Moved to a free slot, it holds that slot like any booking: no longer overbooked."""
         locks = lock_ids(provider_id=self.provider_id, patient_id=self.patient_id, start=slot.start, end=slot.end)
-        return replace(self, start=slot.start, end=slot.end, lock_ids=locks, version=self.version + 1, updated_at=at)
+        return replace(
+            self, start=slot.start, end=slot.end, lock_ids=locks, version=self.version + 1, updated_at=at,
+            overbooked=False, overbook_reason="",
+        )
 
     def with_status(self, status: str, *, at: str, by: str = "", reason: str = "") -> Appointment:
         return replace(
@@ -275,6 +284,13 @@ def new_appointment(
         provider_name=provider_name,
         lock_ids=lock_ids(provider_id=slot.provider_id, patient_id=patient_id, start=slot.start, end=slot.end),
     )
+
+
+def as_overbooking(appointment: Appointment, *, reason: str) -> Appointment:
+    """The same booking made on top of the one that holds the doctor's time:
+    only the patient's locks (the patient still cannot be in two places)."""
+    patient_locks = tuple(lock for lock in appointment.lock_ids if lock.startswith(PATIENT_LOCK_PREFIX))
+    return replace(appointment, lock_ids=patient_locks, overbooked=True, overbook_reason=reason)
 
 
 # --- Checking availability a doctor enters --------------------------------------

@@ -203,6 +203,7 @@ _APPOINTMENT_ATTRIBUTES = {
     "updated_at": "updatedAt",
     "cancelled_by": "cancelledBy",
     "cancel_reason": "cancelReason",
+    "overbook_reason": "overbookReason",
 }
 
 
@@ -213,6 +214,8 @@ def _appointment_values(appointment: Appointment) -> dict:
     values["endDateTime"] = to_iso(appointment.end)
     values["lockIds"] = list(appointment.lock_ids)
     values["version"] = appointment.version
+    if appointment.overbooked:
+        values["overbooked"] = True
     return values
 
 
@@ -224,6 +227,7 @@ def appointment_from(values: dict) -> Appointment:
         end=from_iso(values["endDateTime"]),
         lock_ids=tuple(values.get("lockIds", [])),
         version=int(values.get("version", 1)),
+        overbooked=bool(values.get("overbooked", False)),
     )
 
 

@@ -80,6 +80,13 @@ def get_many(provider_ids: list[str]) -> dict[str, Provider]:
     return {provider.provider_id: provider for provider in map(_from, filter(None, found))}
 
 
+def get_by_email(email: str) -> Provider | None:
+    page = dynamo.query_page(
+        PROVIDERS, Key("email").eq(email), index="EmailIndex", list_name=f"provider-email:{email}", limit=1
+    )
+    return _from(page.items[0]) if page.items else None
+
+
 def list_by_specialty(specialty: str, *, limit: int = 25, page_token: str | None = None):
     page = dynamo.query_page(
         PROVIDERS,

@@ -275,6 +275,8 @@ TARGETS: tuple[FormTarget, ...] = (
 from tests.forms_appointments import APPOINTMENT_TARGETS  # noqa: E402
 
 TARGETS += APPOINTMENT_TARGETS
+from tests.forms_appointment_extras import APPOINTMENT_EXTRA_TARGETS  # noqa: E402
+TARGETS += APPOINTMENT_EXTRA_TARGETS
 
 # Forms and POST-accepting routes that are not submitted here, and why.
 NOT_TARGETS: dict[str, str] = {
