@@ -67,3 +67,33 @@ def _message(to: str, template: str, subject: str, first_name: str, appointment:
         html=render_to_string(f"appointments/emails/{template}.html", context),
         attachments=tuple(attachments),
     )
+
+
+# What a doctor who opted in is told about a booking: the time and what
+# happened, never who or why. The details are behind their sign-in.
+DOCTOR_NOTICE_SUBJECTS = {
+    "booked": "A patient booked {when}",
+    "cancelled": "A patient cancelled {when}",
+    "moved": "A patient moved an appointment to {when}",
+}
+
+
+def doctor_notice(*, to: str, doctor: str, event: str, appointment: Appointment, moved_from=None) -> Message:
+    zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
+    start = appointment.start.astimezone(zone)
+    context = {
+        "clinic_name": settings.CLINIC_NAME,
+        "doctor": doctor,
+        "event": event,
+        "start": start,
+        "moved_from": moved_from.astimezone(zone) if moved_from else None,
+        "schedule_url": settings.SITE_URL + reverse("clinicians:home"),
+        "settings_url": settings.SITE_URL + reverse("appointments:booking_notices"),
+    }
+    when = f"{start:%H:%M} on {start.day} {start:%b}"
+    return Message(
+        to=to,
+        subject=DOCTOR_NOTICE_SUBJECTS[event].format(when=when),
+        text=render_to_string("appointments/emails/doctor_notice.txt", context),
+        html=render_to_string("appointments/emails/doctor_notice.html", context),
+    )

@@ -295,3 +295,24 @@ class OverbookForm(ErrorSummaryMixin, forms.Form):
             else:
                 data["starts_at"] = moment.astimezone(timezone.utc)
         return data
+
+
+# --- A doctor's booking notices -------------------------------------------------------
+
+
+def _yes(value: str) -> bool:
+    return value == "1"
+
+
+class BookingNoticesForm(forms.Form):
+    """Whether the doctor wants booking emails, and the setting they saw."""
+
+    notify = forms.BooleanField(
+        label="Email me when a patient books, moves or cancels an appointment with me", required=False,
+        help_text="The email gives the time only; you sign in to see who and why.",
+    )
+    was = forms.TypedChoiceField(choices=(("0", "off"), ("1", "on")), coerce=_yes, widget=forms.HiddenInput)
+
+    @classmethod
+    def showing(cls, notify: bool) -> "BookingNoticesForm":
+        return cls(initial={"notify": notify, "was": "1" if notify else "0"})

@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from appointments import emails, repository
+from appointments import doctor_notices, emails, repository
 from appointments.domain import (
     PATIENT_LOCK_PREFIX,
     Appointment,
@@ -107,7 +107,9 @@ def appointment_overbook(
     )
     booked = _write(request, appointment, link, overbook_reason=overbook_reason)
     message = emails.confirmation(to=reads.patient.email, first_name=reads.patient.given_name, appointment=booked)
-    return Overbooked(booked, patient_name=reads.patient.full_name, emailed=_sent(message))
+    emailed = _sent(message)
+    doctor_notices.doctor_notify(appointment=booked, event=doctor_notices.BOOKED, provider=reads.provider)
+    return Overbooked(booked, patient_name=reads.patient.full_name, emailed=emailed)
 
 
 def _write(request, appointment: Appointment, link: dict | None, *, overbook_reason: str) -> Appointment:

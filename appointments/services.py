@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 from django.conf import settings
 
-from appointments import emails, repository
+from appointments import doctor_notices, emails, repository
 from appointments.domain import (
     CANCELLED,
     PATIENT_LOCK_PREFIX,
@@ -262,7 +262,9 @@ def appointment_book(*, request, provider_id: str, start: datetime, reason: str,
         patient=reads.patient, provider_id=provider_id, since=appointment.created_at, reason=CARE_TEAM_REASON
     )
     booked = _write_booking(request, appointment, link, reads.head, reads.availability)
-    return Booked(booked, emailed=_send_confirmation(reads.patient, booked))
+    emailed = _send_confirmation(reads.patient, booked)
+    doctor_notices.doctor_notify(appointment=booked, event=doctor_notices.BOOKED, provider=reads.provider)
+    return Booked(booked, emailed=emailed)
 
 
 def _write_booking(request, appointment: Appointment, link: dict | None, head: ChainHead | None, availability) -> Appointment:
@@ -394,6 +396,7 @@ def appointment_cancel(*, request, appointment_id: str) -> Changed:
     emailed = patient is not None and _send(
         emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=cancelled)
     )
+    doctor_notices.doctor_notify(appointment=cancelled, event=doctor_notices.CANCELLED)
     return Changed(cancelled, emailed=emailed)
 
 
@@ -443,7 +446,9 @@ def appointment_reschedule(*, request, appointment_id: str, start: datetime, exp
         patient_busy = bool(refused.lock_ids) and all(lock.startswith(PATIENT_LOCK_PREFIX) for lock in refused.lock_ids)
         raise SlotTaken(nearest=_nearest_free(availability, start), patient_busy=patient_busy) from error
     patient = patients.get(appointment.patient_id)
-    return Changed(moved, emailed=patient is not None and _send_confirmation(patient, moved))
+    emailed = patient is not None and _send_confirmation(patient, moved)
+    doctor_notices.doctor_notify(appointment=moved, event=doctor_notices.MOVED, moved_from=appointment.start)
+    return Changed(moved, emailed=emailed)
 
 
 def appointment_confirmation_send(*, request, appointment_id: str) -> bool:
