@@ -30,6 +30,10 @@ def cancellation(*, to: str, first_name: str, appointment: Appointment) -> Messa
     return _message(to, "cancelled", f"Your appointment at {settings.CLINIC_NAME} is cancelled", first_name, appointment)
 
 
+def reminder(*, to: str, first_name: str, appointment: Appointment) -> Message:
+    return _message(to, "reminder", f"A reminder of your appointment at {settings.CLINIC_NAME}", first_name, appointment)
+
+
 def calendar_file(appointment: Appointment) -> bytes:
     """An iCalendar (RFC 5545) event for the appointment, in UTC. Its UID is
     the appointment's, so a calendar that imports a re-sent or moved one

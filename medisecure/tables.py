@@ -78,6 +78,10 @@ APPOINTMENTS = Table(
 SLOT_LOCKS = Table("slot-locks", Key("lockId"), ttl_attribute="expiresAt")
 # One item per doctor: their weekly hours and exceptions, with a version.
 AVAILABILITY = Table("availability", Key("providerId"))
+# One item per appointment reminder (appointment id and start): claimed with
+# a condition before the email goes out, so each is sent once however many
+# send_reminders run; gone by TTL after the appointment.
+APPOINTMENT_REMINDERS = Table("appointment-reminders", Key("reminderId"), ttl_attribute="expiresAt")
 PATIENT_PROVISIONAL = Table(
     "patient-provisional",
     Key("email"),
@@ -121,6 +125,7 @@ TABLES: tuple[Table, ...] = (
     APPOINTMENTS,
     SLOT_LOCKS,
     AVAILABILITY,
+    APPOINTMENT_REMINDERS,
     PATIENT_PROVISIONAL,
     CLINICIAN_APPLICATIONS,
     AUDIT_LOGS,
