@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test install browser clean
+.PHONY: run test audit install browser clean
 
 run: $(STAMP)
 	$(BIN)/python -m deploy.local.run
@@ -12,6 +12,16 @@ run: $(STAMP)
 # One worker per core: each starts its own moto server on a free port.
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -n 2
+	$(MAKE) --no-print-directory audit
+
+# Static security checks: bandit must find nothing of high severity in the
+# code (pyproject.toml says what it reads); pip-audit must find no known
+# vulnerability in any installed package (tools/dependency_audit.py: it also
+# says how many packages it could not check, and PIP_AUDIT_STRICT=1 makes
+# that a failure where PyPI's vulnerability data is reachable).
+audit: $(STAMP)
+	$(BIN)/bandit -q -c pyproject.toml -r . --severity-level high
+	$(BIN)/python tools/dependency_audit.py
 
 install: $(STAMP)
 

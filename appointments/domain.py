@@ -256,6 +256,16 @@ class Appointment:
             overbooked=False, overbook_reason="",
         )
 
+    def doctor_may_set(self, status: str, *, now: datetime) -> bool:
+        """Whether the doctor may move a booked appointment to `status`: they
+        cancel it before it ends, and mark it completed or missed once it has
+        started."""
+        if self.status != BOOKED:
+            return False
+        if status == CANCELLED:
+            return now < self.end
+        return status in (COMPLETED, NO_SHOW) and now >= self.start
+
     def with_status(self, status: str, *, at: str, by: str = "", reason: str = "") -> Appointment:
         return replace(
             self, status=status, version=self.version + 1, updated_at=at, cancelled_by=by, cancel_reason=reason

@@ -62,6 +62,8 @@ def _message(to: str, template: str, subject: str, first_name: str, appointment:
         "doctor": appointment.provider_name,
         "start": appointment.start.astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE)),
         "cutoff_hours": settings.APPOINTMENT_CHANGE_CUTOFF_HOURS,
+        # A doctor who cancels says why; the patient's own reason for the visit is never sent.
+        "doctor_note": appointment.cancel_reason if appointment.cancelled_by == appointment.provider_id else "",
         "appointments_url": settings.SITE_URL + reverse("appointments:list"),
     }
     return Message(

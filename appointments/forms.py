@@ -4,7 +4,7 @@ checks (appointments.domain) are the same ones the service applies."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
+from datetime import time, timezone
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -125,8 +125,9 @@ ExtraHoursFormSet = forms.formset_factory(ExtraHoursForm, extra=2, can_delete=Tr
 
 
 def _kept(formset) -> list[forms.Form]:
-    """The rows that count: filled in and not marked for removal."""
-    return [form for form in formset.forms if form.has_changed() and not formset._should_delete_form(form)]
+    """The rows that count (once the formset is valid): filled in and not
+    marked for removal."""
+    return [form for form in formset.forms if form.has_changed() and not form.cleaned_data.get("DELETE")]
 
 
 class AvailabilityForm(forms.Form):

@@ -24,11 +24,12 @@ from django.conf import settings
 from appointments import doctor_notices, emails, repository
 from appointments.domain import (
     CANCELLED,
+    COMPLETED,
+    NO_SHOW,
     PATIENT_LOCK_PREFIX,
     Appointment,
     Availability,
     Slot,
-    SlotRefused,
     availability_problems,
     free_slots,
     nearest_slots,
@@ -170,7 +171,7 @@ def free_week(*, provider_id: str, week: int, ignoring: Appointment | None = Non
     week = min(max(week, 0), last_week)
     first_day = now.astimezone(zone).date() + timedelta(weeks=week)
     slots = [slot for slot in slots_between(availability, first_day, first_day + timedelta(days=6), zone) if slot.start <= now + _horizon()]
-    taken = repository.booked_spans(provider_id, since=slots[0].start, until=slots[-1].end) if slots else []
+    taken = repository.booked_spans(provider_id, since=slots[0].start, until=max(s.end for s in slots)) if slots else []
     if ignoring is not None:
         taken = [span for span in taken if span != (ignoring.start, ignoring.end)]
     free = free_slots(slots, taken, now=now)
@@ -220,7 +221,7 @@ def _nearest_free(availability: Availability, wanted: datetime) -> list[Slot]:
     slots = slots_between(availability, day - timedelta(days=2), day + timedelta(days=7), zone)
     if not slots:
         return []
-    taken = repository.booked_spans(availability.provider_id, since=slots[0].start, until=slots[-1].end)
+    taken = repository.booked_spans(availability.provider_id, since=slots[0].start, until=max(s.end for s in slots))
     free = [slot for slot in free_slots(slots, taken, now=now) if slot.start <= now + _horizon()]
     return nearest_slots(free, wanted, count=NEAREST_COUNT)
 
@@ -461,3 +462,61 @@ def appointment_confirmation_send(*, request, appointment_id: str) -> bool:
     _audit_appointment(request, "appointment.confirmation_send", appointment, outcome=ALLOWED, head=head)
     patient = patients.get(appointment.patient_id)
     return patient is not None and _send_confirmation(patient, appointment)
+
+
+# --- A doctor's changes to their own appointments --------------------------------
+
+DOCTOR_ACTIONS = {CANCELLED: "appointment.cancel", COMPLETED: "appointment.complete", NO_SHOW: "appointment.no_show"}
+
+
+class StatusChangeRefused(Exception):
+    """Not a change the doctor may make now (already cancelled, not started yet...)."""
+
+
+def _doctors_appointment(request, appointment_id: str, action: str) -> tuple[Appointment, ChainHead]:
+    """The signed-in doctor's own appointment, or AppointmentNotFound (audited
+    as denied) whether it is missing or another doctor's."""
+    appointment, head = repository.get_with_audit_head(appointment_id, chain_id=next_chain())
+    if appointment is None or appointment.provider_id != request.user.username:
+        audit_record(
+            request=request, action=action, outcome=DENIED, resource_type="appointment",
+            resource_id=appointment_id, detail={"reason": "not_found"}, head=head,
+        )
+        raise AppointmentNotFound
+    return appointment, head
+
+
+def appointment_doctor_update(*, request, appointment_id: str, status: str, reason: str = "") -> Changed:
+    """The signed-in doctor cancels their appointment (with a reason, which the
+    patient is emailed) or marks it completed or missed: the status change,
+    the release of a cancelled appointment's locks and the audit event in one
+    transaction. Raises AppointmentNotFound, StatusChangeRefused or
+    ConcurrentUpdate."""
+    action = DOCTOR_ACTIONS.get(status)
+    if action is None:
+        raise StatusChangeRefused
+    appointment, head = _doctors_appointment(request, appointment_id, action)
+    if appointment.status == status:
+        return Changed(appointment, emailed=False, already_done=True)
+    if not appointment.doctor_may_set(status, now=clock.now()):
+        raise StatusChangeRefused
+    changed = appointment.with_status(
+        status, at=to_iso(clock.now()), by=request.user.username if status == CANCELLED else "",
+        reason=reason if status == CANCELLED else "",
+    )
+    try:
+        _audit_appointment(
+            request, action, appointment, outcome=ALLOWED, head=head,
+            with_writes=repository.status_change_entries(appointment, changed), detail={"by": "provider"},
+        )
+    except ClientError as error:
+        if dynamo.is_conditional_failure(error):
+            raise ConcurrentUpdate from error
+        raise
+    if status != CANCELLED:
+        return Changed(changed, emailed=False)
+    patient = patients.get(appointment.patient_id)
+    emailed = patient is not None and _send(
+        emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=changed)
+    )
+    return Changed(changed, emailed=emailed)

@@ -191,8 +191,7 @@ def reschedule(request, appointment_id):
         except services.SlotTaken as slot_taken:
             taken = slot_taken
         else:
-            note = "We have emailed you the new time." if moved.emailed else "We could not email you the new time, but the change stands."
-            messages.success(request, f"Your appointment is moved. {note}")
+            messages.success(request, _moved_message(moved))
             return redirect("appointments:detail", appointment_id=appointment_id)
     week = WeekForm(request.GET)
     try:
@@ -206,6 +205,14 @@ def reschedule(request, appointment_id):
         return redirect("appointments:detail", appointment_id=appointment_id)
     context = {"choices": choices, "form": form, "taken": taken}
     return render(request, "appointments/reschedule.html", context)
+
+
+def _moved_message(moved) -> str:
+    if moved.already_done:
+        return "Your appointment is already at that time."
+    if moved.emailed:
+        return "Your appointment is moved. We have emailed you the new time."
+    return "Your appointment is moved. We could not email you the new time, but the change stands."
 
 
 @role_required(Role.PATIENT)

@@ -21,6 +21,7 @@ from clinicians.domain import (
     APPROVED,
     APPROVING,
     DECISION_LABELS,
+    NEEDS_INFORMATION,
     NOTE_REQUIRED,
     REJECT,
     REJECTED,
@@ -36,6 +37,7 @@ DETAIL = "clinicians_application_change"
 SCAN = "clinicians_application_scan"
 DECIDE = "clinicians_application_decide"
 DECIDE_SELECTED = "clinicians_application_decide_selected"
+RESEND_EMAIL = "clinicians_application_resend_email"
 SECTION_TITLE = "Clinician applications"
 BULK_PHRASES = {
     APPROVE: "approve these applications",
@@ -96,7 +98,7 @@ def _decided_message(decided: services.Decided) -> tuple[int, str]:
     if not decided.emailed:
         return messages.WARNING, (
             f"{reference} {done}, but the email to the applicant could not be sent. "
-            f"Contact them at {email} with your message."
+            f"Send it again from the application's page, or contact them at {email} with your message."
         )
     return messages.SUCCESS, f"{reference} {done}. Your message was emailed to {email}."
 
@@ -216,6 +218,7 @@ def _render_detail(request, application: Application, form: DecisionForm):
             form=form,
             can_approve=application.allows(APPROVE),
             can_reject=application.allows(REJECT),
+            can_resend_email=application.status in (REJECTED, NEEDS_INFORMATION),
             status_label=STATUS_LABELS,
         ),
     )
@@ -256,6 +259,26 @@ def application_decide(request, application_id: str):
     return redirect(f"admin:{DETAIL}", application_id=application_id)
 
 
+@require_POST
+def application_resend_email(request, application_id: str):
+    try:
+        resent = services.application_decision_email_resend(request=request, application_id=application_id)
+    except services.ApplicationNotFound:
+        raise Http404 from None
+    except services.NoEmailToResend:
+        messages.error(request, f"{application_id} has no decision email to send again.")
+    else:
+        if resent.emailed:
+            messages.success(request, f"The decision on {application_id} was emailed again to {resent.application.email}.")
+        else:
+            messages.warning(
+                request,
+                f"The email to {resent.application.email} could not be sent again: the mail service is not "
+                "answering. Nothing else changed; try again in a few minutes.",
+            )
+    return redirect(f"admin:{DETAIL}", application_id=application_id)
+
+
 @require_GET
 def application_scan(request, application_id: str):
     """Issues the presigned link only now, after the admin check and the audit
@@ -278,6 +301,11 @@ def application_urls(site) -> list:
             name=SCAN,
         ),
         path("clinicians/application/<str:application_id>/decide/", site.admin_view(application_decide), name=DECIDE),
+        path(
+            "clinicians/application/<str:application_id>/resend-email/",
+            site.admin_view(application_resend_email),
+            name=RESEND_EMAIL,
+        ),
     ]
 
 

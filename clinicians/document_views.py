@@ -38,10 +38,12 @@ def chart_document_upload(request, patient_id):
 def _upload(request, patient_id):
     back_url = reverse("clinicians:chart_documents", args=[patient_id])
     form = DocumentUploadForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return render(request, "patients/document_upload.html", {"form": form, "back_url": back_url})
     try:
-        services.chart_document_upload(request=request, patient_id=patient_id, upload=form.upload())
+        services.chart_document_upload(
+            request=request, patient_id=patient_id, upload=form.upload() if form.is_valid() else None
+        )
+    except services.UploadRefused:
+        return render(request, "patients/document_upload.html", {"form": form, "back_url": back_url})
     except services.DocumentStorageUnavailable:
         return storage_unavailable(request, back_url=back_url)
     messages.success(request, "The document was added to the patient's record.")

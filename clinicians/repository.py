@@ -105,13 +105,6 @@ def booking_notices_entry(provider_id: str, *, notify: bool, was: bool) -> dict:
     }
 
 
-def get_by_email(email: str) -> Provider | None:
-    page = dynamo.query_page(
-        PROVIDERS, Key("email").eq(email), index="EmailIndex", list_name=f"provider-email:{email}", limit=1
-    )
-    return _from(page.items[0]) if page.items else None
-
-
 def list_by_specialty(specialty: str, *, limit: int = 25, page_token: str | None = None):
     page = dynamo.query_page(
         PROVIDERS,
@@ -392,3 +385,10 @@ def scan_url(scan: LicenceFile, *, download_name: str, expires_seconds: int) -> 
         },
         expire=expires_seconds,
     )
+
+
+def get_by_email(email: str) -> Provider | None:
+    page = dynamo.query_page(
+        PROVIDERS, Key("email").eq(email), index="EmailIndex", list_name=f"provider-email:{email}", limit=1
+    )
+    return _from(page.items[0]) if page.items else None

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.template.loader import render_to_string
 
-from audit.domain import ALLOWED, DENIED
+from audit.domain import ALLOWED, DENIED, FAILED
 from audit.services import Actor, AuditWriteFailed, audit_record
 from clinicians import repository
 from clinicians.domain import (
@@ -413,6 +413,37 @@ def _decide_with_note(request, application_id: str, decision: str, expected_vers
     )
     subject = DECISION_SUBJECTS[decision].format(reference=decided.application_id)
     return Decided(application=decided, emailed=_email_quietly(decided, decision, subject))
+
+
+class NoEmailToResend(Exception):
+    """The application carries no decision whose email can be sent again (an
+    approval's invitation is re-sent by approving again)."""
+
+
+# The decision whose email an application's status stands for.
+_DECISION_BY_STATUS = {status: decision for decision, status in OUTCOMES.items() if decision in DECISION_SUBJECTS}
+
+
+def application_decision_email_resend(*, request, application_id: str) -> Decided:
+    """Email the applicant the decision their application carries once more,
+    with the admin's message as recorded: for when SES could not take it the
+    first time, or the applicant lost it. Raises NoEmailToResend."""
+    _admin_actor(request)
+    application = _find(application_id)
+    decision = _DECISION_BY_STATUS.get(application.status)
+    if decision is None:
+        raise NoEmailToResend(application_id)
+    subject = DECISION_SUBJECTS[decision].format(reference=application.application_id)
+    emailed = _email_quietly(application, decision, subject)
+    audit_record(
+        request=request,
+        action=f"{RESOURCE}.email_resent",
+        outcome=ALLOWED if emailed else FAILED,
+        resource_type=RESOURCE,
+        resource_id=application.application_id,
+        detail={"decision": decision},
+    )
+    return Decided(application=application, emailed=emailed)
 
 
 @dataclass(frozen=True)

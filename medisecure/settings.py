@@ -64,6 +64,12 @@ SES_SENDER = env.str("SES_SENDER", default="no-reply@medisecure.test")
 SES_CONFIGURATION_SET = env.str("SES_CONFIGURATION_SET", default="medisecure-local")
 AUDIT_CHAIN_COUNT = env.int("AUDIT_CHAIN_COUNT", default=8)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365 + 2)
+# Emergency ("break the glass") access to a chart outside the doctor's care
+# team: how long a grant lasts, and who is emailed the moment one is taken.
+EMERGENCY_ACCESS_MINUTES = env.int("EMERGENCY_ACCESS_MINUTES", default=60)
+EMERGENCY_ACCESS_NOTIFY = env.list(
+    "EMERGENCY_ACCESS_NOTIFY", default=[] if IS_PRODUCTION else ["admin@medisecure.test"]
+)
 
 # --- Appointments -----------------------------------------------------------
 # A patient may cancel or move an appointment until this long before it starts.

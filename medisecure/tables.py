@@ -42,7 +42,12 @@ class Table:
 PATIENTS = Table(
     "patients",
     Key("patientId"),
-    indexes=(Index("EmailIndex", Key("email")),),
+    indexes=(
+        Index("EmailIndex", Key("email")),
+        # "<family>#<given>#<date of birth>", casefolded: emergency access
+        # finds a patient only by their exact name and date of birth.
+        Index("NameBirthIndex", Key("nameBirthKey")),
+    ),
 )
 MEDICAL_RECORDS = Table("medical-records", Key("patientId"), Key("recordKey"))
 DOCUMENTS = Table(
@@ -74,6 +79,17 @@ APPOINTMENTS = Table(
         Index("PatientAppointmentsIndex", Key("patientId"), Key("scheduledDateTime")),
         Index("ProviderAppointmentsIndex", Key("providerId"), Key("scheduledDateTime")),
     ),
+)
+# A doctor's emergency ("break the glass") access to a patient outside their
+# care team: a live item per doctor and patient (sort key "live#<providerId>",
+# gone by TTL and refused by the code once expired) and a record of each
+# grant for review (sort key "grant#<grantedAt>#<providerId>", on ReviewIndex).
+EMERGENCY_ACCESS = Table(
+    "emergency-access",
+    Key("patientId"),
+    Key("grantKey"),
+    indexes=(Index("ReviewIndex", Key("orgId"), Key("grantedAt")),),
+    ttl_attribute="purgeAt",
 )
 SLOT_LOCKS = Table("slot-locks", Key("lockId"), ttl_attribute="expiresAt")
 # One item per doctor: their weekly hours and exceptions, with a version.
@@ -123,6 +139,7 @@ TABLES: tuple[Table, ...] = (
     PROVIDERS,
     CARE_TEAM,
     APPOINTMENTS,
+    EMERGENCY_ACCESS,
     SLOT_LOCKS,
     AVAILABILITY,
     APPOINTMENT_REMINDERS,

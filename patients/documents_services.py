@@ -3,7 +3,8 @@ documents, for the patient themselves or a doctor who may open their chart.
 
 A patient acts only on their own documents: their id always comes from the
 signed-in user. A doctor names the patient in the URL, and is answered 404
-(the denial audited) unless `_doctor_may_open_chart` lets them in.
+(the denial audited) unless the chart's access rule lets them in (the care
+team, or a live emergency grant); their events say which.
 
 An upload stores the file in S3 first, then its metadata and audit event in
 one TransactWriteItems. If that transaction fails, the object is removed
@@ -22,10 +23,10 @@ from django.conf import settings
 from django.http import Http404
 
 from audit.domain import ALLOWED, DENIED, FAILED
-from audit.services import Actor, audit_record
+from audit.services import Actor, actor_of, audit_record
 from medisecure import clock
 from patients import documents_repository as repository
-from patients import repository as patients
+from patients.chart_access import ChartAccess, chart_patient_for_clinician
 from patients.documents_domain import (
     PAGE_SIZE,
     UPLOADED_AT_FORMAT,
@@ -39,11 +40,14 @@ from patients.documents_domain import (
 logger = logging.getLogger(__name__)
 
 RESOURCE = "document"
-PATIENT_ID_LIMIT = 64  # longer than any Cognito sub: anything longer is noise
 
 
 class DocumentStorageUnavailable(Exception):
     """S3 could not be reached (or refused); nothing was stored or issued."""
+
+
+class UploadRefused(Exception):
+    """The upload form refused the file; nothing was stored."""
 
 
 @dataclass(frozen=True)
@@ -68,27 +72,25 @@ class DocumentList:
 # --- Who may act on whose documents ----------------------------------------
 
 
-def _doctor_may_open_chart(*, request, patient_id: str, action: str) -> str:
-    """THE doctor-side access check for documents: the doctor must be in the
-    patient's care team. Answers the patient's name as the care team knows
-    it; raises Http404 (after auditing the denial) otherwise. To be replaced
-    by the shared chart access rule (care team or emergency grant)."""
-    member = (
-        patients.care_team_get(patient_id=patient_id, provider_id=request.user.username)
-        if len(patient_id) <= PATIENT_ID_LIMIT
-        else None
-    )
-    if member is None:
-        _audit(request, action, patient_id[:PATIENT_ID_LIMIT], outcome=DENIED, detail={"reason": "no_relationship"})
-        raise Http404
-    return member.patient_name
+def _doctor_may_open_chart(*, request, patient_id: str) -> ChartAccess:
+    """The doctor-side access check for documents: the chart's own rule
+    (patients.chart_access), which raises Http404 after auditing the denial."""
+    return chart_patient_for_clinician(actor=actor_of(request), patient_id=patient_id, request=request)
 
 
 def _own_patient_id(request) -> str:
     return request.user.username
 
 
-def _audit(request, action: str, patient_id: str, *, outcome: str, resource_id: str = "", **kwargs):
+def _audit(
+    request, action: str, patient_id: str, *, outcome: str, resource_id: str = "", detail: dict | None = None,
+    access: ChartAccess | None = None, **kwargs,
+):
+    """One documents event. A doctor's names how they may see the chart, and
+    goes on the audit chain head read with it (one event per request)."""
+    if access is not None:
+        detail = {**(detail or {}), **access.audit_detail}
+        kwargs.setdefault("head", access.head)
     return audit_record(
         request=request,
         action=action,
@@ -96,6 +98,7 @@ def _audit(request, action: str, patient_id: str, *, outcome: str, resource_id: 
         resource_type=RESOURCE,
         resource_id=resource_id,
         patient_id=patient_id,
+        detail=detail,
         **kwargs,
     )
 
@@ -107,18 +110,23 @@ def own_documents_view(*, request, page_token: str | None) -> DocumentList:
     """One page of the signed-in patient's documents, newest first: one
     Query and the audit event."""
     patient_id = _own_patient_id(request)
-    return _documents_page(request, patient_id, patient_name="", page_token=page_token)
+    return _documents_page(request, patient_id, patient_name="", page_token=page_token, access=None)
 
 
 def chart_documents_view(*, request, patient_id: str, page_token: str | None) -> DocumentList:
-    """One page of a patient's documents for a doctor who may open the chart."""
-    name = _doctor_may_open_chart(request=request, patient_id=patient_id, action="document.list")
-    return _documents_page(request, patient_id, patient_name=name, page_token=page_token)
+    """One page of a patient's documents for a doctor who may open the chart:
+    the chart access read, one Query and the audit event."""
+    access = _doctor_may_open_chart(request=request, patient_id=patient_id)
+    return _documents_page(
+        request, patient_id, patient_name=access.patient.full_name, page_token=page_token, access=access
+    )
 
 
-def _documents_page(request, patient_id: str, *, patient_name: str, page_token: str | None) -> DocumentList:
+def _documents_page(
+    request, patient_id: str, *, patient_name: str, page_token: str | None, access: ChartAccess | None
+) -> DocumentList:
     documents, next_page = repository.of_patient(patient_id, limit=PAGE_SIZE, page_token=page_token)
-    _audit(request, "document.list", patient_id, outcome=ALLOWED, detail={"count": len(documents)})
+    _audit(request, "document.list", patient_id, outcome=ALLOWED, detail={"count": len(documents)}, access=access)
     return DocumentList(patient_id=patient_id, patient_name=patient_name, documents=documents, next_page=next_page)
 
 
@@ -126,15 +134,20 @@ def _documents_page(request, patient_id: str, *, patient_name: str, page_token: 
 
 
 def own_document_upload(*, request, upload: DocumentUpload) -> Document:
-    return _upload(request, _own_patient_id(request), upload)
+    return _upload(request, _own_patient_id(request), upload, access=None)
 
 
-def chart_document_upload(*, request, patient_id: str, upload: DocumentUpload) -> Document:
-    _doctor_may_open_chart(request=request, patient_id=patient_id, action="document.upload")
-    return _upload(request, patient_id, upload)
+def chart_document_upload(*, request, patient_id: str, upload: DocumentUpload | None) -> Document:
+    """`upload` is None when the form refused the file: the access check
+    still comes first, so a doctor with no relationship to the patient
+    learns nothing, not even whether their file would have passed."""
+    access = _doctor_may_open_chart(request=request, patient_id=patient_id)
+    if upload is None:
+        raise UploadRefused
+    return _upload(request, patient_id, upload, access=access)
 
 
-def _upload(request, patient_id: str, upload: DocumentUpload) -> Document:
+def _upload(request, patient_id: str, upload: DocumentUpload, *, access: ChartAccess | None) -> Document:
     """Store the file, then its metadata with the audit event. Raises
     DocumentStorageUnavailable when S3 fails (nothing stored), or the audit
     failure when DynamoDB does (the stored file is removed again)."""
@@ -153,7 +166,10 @@ def _upload(request, patient_id: str, upload: DocumentUpload) -> Document:
         repository.file_store(document.storage_key, upload.file, content_type=document.content_type)
     except (BotoCoreError, ClientError, repository.StoredNameTaken) as error:
         logger.warning("document upload not stored (request %s): %s", request.request_id, type(error).__name__)
-        _audit(request, "document.upload", patient_id, outcome=FAILED, detail={"reason": "storage_unavailable"})
+        _audit(
+            request, "document.upload", patient_id, outcome=FAILED, detail={"reason": "storage_unavailable"},
+            access=access,
+        )
         raise DocumentStorageUnavailable from error
     try:
         _audit(
@@ -163,6 +179,7 @@ def _upload(request, patient_id: str, upload: DocumentUpload) -> Document:
             outcome=ALLOWED,
             resource_id=document.document_id,
             detail={"contentType": document.content_type, "size": document.size},
+            access=access,
             with_writes=[repository.add_entry(document)],
         )
     except Exception:
@@ -184,22 +201,22 @@ def _discard(stored_name: str) -> None:
 
 
 def own_document_link(*, request, reference: str) -> str:
-    return _link(request, _own_patient_id(request), reference)
+    return _link(request, _own_patient_id(request), reference, access=None)
 
 
 def chart_document_link(*, request, patient_id: str, reference: str) -> str:
-    _doctor_may_open_chart(request=request, patient_id=patient_id, action="document.download")
-    return _link(request, patient_id, reference)
+    access = _doctor_may_open_chart(request=request, patient_id=patient_id)
+    return _link(request, patient_id, reference, access=access)
 
 
-def _link(request, patient_id: str, reference: str) -> str:
+def _link(request, patient_id: str, reference: str, *, access: ChartAccess | None) -> str:
     """A presigned link to the document, issued after the access check and
     only once its download is audited. A reference that names no document
     of this patient is a 404, audited."""
     document_key = document_key_of(reference)
     document = repository.get(patient_id, document_key) if document_key else None
     if document is None:
-        _audit(request, "document.download", patient_id, outcome=DENIED, detail={"reason": "not_found"})
+        _audit(request, "document.download", patient_id, outcome=DENIED, detail={"reason": "not_found"}, access=access)
         raise Http404
     try:
         present = repository.file_exists(document.storage_key)
@@ -209,9 +226,9 @@ def _link(request, patient_id: str, reference: str) -> str:
     if not present:
         reason = "storage_unavailable" if present is None else "file_missing"
         _audit(request, "document.download", patient_id, outcome=FAILED, resource_id=document.document_id,
-               detail={"reason": reason})
+               detail={"reason": reason}, access=access)
         raise DocumentStorageUnavailable
-    _audit(request, "document.download", patient_id, outcome=ALLOWED, resource_id=document.document_id)
+    _audit(request, "document.download", patient_id, outcome=ALLOWED, resource_id=document.document_id, access=access)
     return repository.file_link(
         document.storage_key,
         content_type=document.content_type,

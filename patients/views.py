@@ -4,7 +4,7 @@ from math import ceil
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,8 +14,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from medisecure import clock, errors
 from medisecure.identity.access import public, role_required
 from medisecure.identity.roles import Role
+from medisecure.forms import PageForm
 from medisecure.rate_limits import RateLimited
-from patients import services, signup_services
+from patients import own_record_services, services, signup_services
 from patients.domain import ConcurrentUpdate
 from patients.forms import ProfileForm, SignupForm, VerifyCodeForm, password_rules
 from patients.signup_services import (
@@ -39,6 +40,53 @@ COULD_NOT_SEND = "We could not send the email. Please try again."
 def home(request):
     home = services.patient_home_view(request=request)
     return render(request, "patients/home.html", {"home": home})
+
+
+# --- The patient's own record ---------------------------------------------------
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def records(request):
+    form = PageForm(request.GET)
+    page_token = form.cleaned_data["page"] if form.is_valid() else None
+    try:
+        record = own_record_services.own_record_view(request=request, page_token=page_token or None)
+    except own_record_services.NoPatientRecord:
+        return render(request, "patients/records_missing.html")
+    context = {"record": record, "current_medications": record.summary.current_medications(timezone.localdate())}
+    return render(request, "patients/records.html", context)
+
+
+DOWNLOADS = {
+    own_record_services.PDF: ("application/pdf", "pdf"),
+    own_record_services.FHIR: ("application/fhir+json", "json"),
+}
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def records_download(request, file_format: str):
+    if file_format not in DOWNLOADS:
+        raise Http404
+    try:
+        content = own_record_services.own_record_download(request=request, file_format=file_format)
+    except own_record_services.NoPatientRecord as missing:
+        raise Http404 from missing
+    content_type, extension = DOWNLOADS[file_format]
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="my-health-record-{stamp}.{extension}"'
+    return response
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def record_access_log(request):
+    form = PageForm(request.GET)
+    page_token = form.cleaned_data["page"] if form.is_valid() else None
+    log = own_record_services.own_record_access_log_view(request=request, page_token=page_token or None)
+    return render(request, "patients/record_access_log.html", {"log": log})
 
 
 # --- Sign-up ------------------------------------------------------------------

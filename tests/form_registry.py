@@ -181,25 +181,12 @@ def _audit_search(setup: Setup) -> dict:
             "since": "2026-01-01", "until": "2026-12-31", "patient": "", "page": ""}
 
 
-def _document(setup: Setup) -> dict:
-    return {"document": Upload("lab-result.pdf", PDF, "application/pdf")}
-
-
 def _chart_documents(setup: Setup) -> str:
     return f"/doctor/patients/{setup.cast.patient.sub}/documents/"
 
 
-# A refused upload is its form again, answered 400.
-UPLOADED_OR_REFUSED = frozenset({302, 400})
-DOCUMENT_TARGETS = (
-    FormTarget(
-        "patients:document_upload", PATIENT, DocumentUploadForm, _document, _fixed("/patient/documents/upload/"),
-        statuses=UPLOADED_OR_REFUSED,
-    ),
-    FormTarget(
-        "clinicians:chart_document_upload", DOCTOR, DocumentUploadForm, _document,
-        lambda setup: f"{_chart_documents(setup)}upload/", statuses=UPLOADED_OR_REFUSED,
-    ),
+# The documents lists' page tokens.
+DOCUMENT_LIST_TARGETS = (
     FormTarget(
         "patients:documents", PATIENT, PageForm, lambda setup: {"page": ""}, _fixed("/patient/documents/"),
         method="GET", statuses=WITH_PAGE_TOKEN,
@@ -269,7 +256,7 @@ TARGETS: tuple[FormTarget, ...] = (
         "admin:audit_verify", ADMIN, VerifyForm, lambda setup: {"since": "2026-01-01", "until": "2026-01-02"},
         _fixed("/admin/audit/verify/"), method="GET",
     ),
-    *DOCUMENT_TARGETS,
+    *DOCUMENT_LIST_TARGETS,
 )
 
 from tests.forms_appointments import APPOINTMENT_TARGETS  # noqa: E402
@@ -283,6 +270,10 @@ NOT_TARGETS: dict[str, str] = {
     "sign_out": "takes no input: a POST ends the session (tests/test_sign_in.py)",
     "oidc_authentication_callback": "GET only; its query is checked by the OIDC library (tests/test_sign_in.py)",
     "admin:index": "Django's admin index: a POST renders the same page and reads no input",
+    "admin:clinicians_application_resend_email": (
+        "takes no input: a POST emails the decision already recorded once more "
+        "(clinicians/tests/test_email_resend.py)"
+    ),
     "admin:medisecure_user_changelist": (
         "Django's own changelist of SQL users (no PHI, no DynamoDB): its action form is Django's, "
         "and the admin cannot add users (UserAdmin.has_add_permission)"

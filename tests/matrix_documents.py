@@ -38,3 +38,33 @@ def _routes():
 
 
 DOCUMENT_ROUTES = _routes()
+
+
+# For tests/test_id_swapping.py: on each documents page with an id, someone
+# with no relationship to the record and the ids that name it.
+def _document_of(patient_id: str) -> str:
+    """A document in the patient's record (metadata only: a stranger's
+    request is refused before its file is looked for); its reference."""
+    from medisecure import clock, dynamo
+    from patients import documents_repository
+    from patients.documents_domain import UPLOADED_AT_FORMAT, Document, new_document_id, new_stored_name
+
+    document = Document(
+        patient_id=patient_id, document_id=new_document_id(),
+        uploaded_at=clock.now().strftime(UPLOADED_AT_FORMAT), file_name="Private.pdf",
+        content_type="application/pdf", size=1, storage_key=new_stored_name(),
+        uploaded_by=patient_id, uploader_role="patient",
+    )
+    put = documents_repository.add_entry(document)["Put"]
+    dynamo.client().put_item(**put)
+    return document.reference
+
+
+DOCUMENT_FOREIGN_IDS = {
+    "patients:document_download": lambda cast: (OTHER_PATIENT, {"reference": _document_of(cast.patient.sub)}),
+    "clinicians:chart_documents": lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub}),
+    "clinicians:chart_document_upload": lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub}),
+    "clinicians:chart_document_download": lambda cast: (
+        OTHER_DOCTOR, {"patient_id": cast.patient.sub, "reference": _document_of(cast.patient.sub)},
+    ),
+}

@@ -7,18 +7,21 @@ the miss is audited."""
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import re
 import string
 from urllib.parse import quote
 
 import pytest
+from django.test import Client
 from django.urls import resolve
 
 from audit import repository as audit_log
 from medisecure import dynamo
 from tests.access_matrix import ANONYMOUS, DOCTOR, EVERYONE, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, ROUTES
 from tests.form_registry import TARGETS
+from tests.matrix_documents import DOCUMENT_FOREIGN_IDS
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +44,7 @@ MALFORMED_IDS = (
 # to patients or doctors whose address holds an id must be listed here
 # (test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped).
 FOREIGN_IDS: dict = {}
+FOREIGN_IDS.update(DOCUMENT_FOREIGN_IDS)
 
 RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
 
@@ -69,8 +73,12 @@ def _same_shape(value: str, rng: random.Random) -> str:
     return "".join(swap(character) for character in value)
 
 
-def _swapped_path(route, kwargs: dict, name: str, value: str) -> str:
-    return route.path.replace(quote(str(kwargs[name]), safe=":"), quote(value, safe=""), 1)
+def _swapped_path(route, kwargs: dict, name: str, value: str, cast) -> str:
+    # An id the matrix's path names by placeholder ("{patient}") is replaced
+    # as written; the placeholders left are then filled with the cast's ids.
+    named = str(kwargs[name])
+    named = named if named in route.path else quote(named, safe=":")
+    return dataclasses.replace(route, path=route.path.replace(named, quote(value, safe=""), 1)).url(cast)
 
 
 def _actor(route) -> str:
@@ -106,12 +114,12 @@ def test_a_random_or_malformed_id_is_a_404_that_is_audited_and_tells_nothing(cli
     sign_in(client, person.email)
     rng = random.Random(route.name)
     for name, value in kwargs.items():
-        reference = _request(client, route, _swapped_path(route, kwargs, name, _same_shape(str(value), rng)))
+        reference = _request(client, route, _swapped_path(route, kwargs, name, _same_shape(str(value), rng), cast))
         assert reference.status_code == 404, (route.name, name)
         for bad in (_same_shape(str(value), rng), *MALFORMED_IDS):
             denials = len(_denials_of(person.sub))
 
-            response = _request(client, route, _swapped_path(route, kwargs, name, bad))
+            response = _request(client, route, _swapped_path(route, kwargs, name, bad, cast))
 
             _assert_refused_alike(response, reference, person, denials)
 
@@ -126,16 +134,20 @@ def test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped():
     assert owned - set(FOREIGN_IDS) == set()
 
 
-def test_another_persons_record_is_refused_like_a_missing_one(client, cast):
+def test_another_persons_record_is_refused_like_a_missing_one(cast):
     for route_name, foreign_of in FOREIGN_IDS.items():
         route, kwargs = next((route, kwargs) for route, kwargs in ROUTES_WITH_IDS if route.name == route_name)
         actor, foreign = foreign_of(cast)
         person = getattr(cast, actor)
+        # A browser of its own for each: signing in again over a live session
+        # as the same person leaves the test client signed out.
+        client = Client()
         sign_in(client, person.email)
-        reference = _request(client, route, route.path)  # the matrix's own path names nothing real for them
-        path = route.path
+        reference = _request(client, route, route.url(cast))  # the matrix's own path names nothing real for them
+        swapped = route
         for name, value in foreign.items():
-            path = path.replace(quote(str(kwargs[name]), safe=":"), quote(value, safe=""), 1)
+            swapped = dataclasses.replace(swapped, path=_swapped_path(swapped, kwargs, name, value, cast))
+        path = swapped.path
         denials = len(_denials_of(person.sub))
 
         response = _request(client, route, path)
@@ -179,7 +191,7 @@ def _tokens(cast) -> dict:
 def test_a_page_token_from_another_list_tampered_or_forged_is_refused_and_audited(client, cast, target):
     person = getattr(cast, target.actor)
     sign_in(client, person.email)
-    path = target.path(None)
+    path = target.path(_Baseline(cast))
     query = {key: value for key, value in target.baseline(_Baseline(cast)).items() if value}
     reference = client.get(path, {**query, "page": _tampered(_tokens(cast)["random"])})
     for kind, token in _tokens(cast).items():
@@ -191,7 +203,10 @@ def test_a_page_token_from_another_list_tampered_or_forged_is_refused_and_audite
         assert _comparable(response.content) == _comparable(reference.content), kind
         denials_now = _denials_of(person.sub)
         assert len(denials_now) == denials + 1, kind
-        assert denials_now[0].action == "access.not_found" and denials_now[0].detail == {"page_token": "refused"}
+        # The event names the refused token and the ids in the page's address.
+        named = {name: str(value) for name, value in resolve(path).kwargs.items()}
+        assert denials_now[0].action == "access.not_found"
+        assert denials_now[0].detail == {**named, "page_token": "refused"}
 
 
 def test_the_doctors_own_page_token_does_not_open_another_doctors_list(client, cast):

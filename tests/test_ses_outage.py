@@ -1,8 +1,9 @@
 """SES unreachable: every flow that sends mail finishes its own change, says
 plainly that the email did not go, and loses nothing. (The sign-up code and
 its resend: patients/tests/test_signup_rules.py; the approval invitation,
-re-sent by approving again, and the rejection email:
-clinicians/tests/test_approval.py.)"""
+re-sent by approving again: clinicians/tests/test_approval.py; a decision's
+email, sent again from the application's admin page:
+clinicians/tests/test_email_resend.py.)"""
 
 from __future__ import annotations
 
@@ -44,3 +45,4 @@ def test_a_request_for_information_while_ses_is_down_is_kept_and_the_admin_told_
     assert repository.application_get(application.application_id).status == NEEDS_INFORMATION
     [message] = [str(m) for m in client.get(response["Location"]).context["messages"]]
     assert "could not be sent" in message and application.email in message
+

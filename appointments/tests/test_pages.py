@@ -259,3 +259,43 @@ def test_a_failed_email_leaves_the_booking_and_it_can_be_sent_again(client, doct
     assert "We have sent the confirmation email again." in resent.content.decode()
     assert len(raw_mail_to(local_stack, cast.other_patient.email)) == 1
     assert len(appointments()) == 1
+
+
+def test_the_booking_page_shows_a_doctors_week_in_three_round_trips(client, doctor_hours, dynamodb_calls):
+    cast = doctor_hours
+    book(cast.patient, cast.doctor)
+    sign_in(client, cast.other_patient.email)
+    dynamodb_calls.clear()
+
+    response = client.get("/patient/appointments/book/", {"specialty": "Family medicine", "doctor": cast.doctor.sub})
+
+    assert response.status_code == 200
+    # the specialty's doctors, the doctor with their availability, and that
+    # week's bookings
+    assert dynamodb_calls == {"Query": 2, "BatchGetItem": 1}
+    page = response.content.decode()
+    assert "start=2026-03-03T14:30:00Z" in page and "start=2026-03-03T14:00:00Z" not in page
+
+
+def test_a_row_marked_for_removal_is_removed(client, cast, clinic_clock):
+    sign_in(client, cast.doctor.email)
+    client.post("/doctor/availability/", _availability_post(**MONDAY_MORNING))
+
+    response = client.post("/doctor/availability/", {
+        **_availability_post(**MONDAY_MORNING, **{"rules-0-DELETE": "on"}), "version": "1",
+        "rules-INITIAL_FORMS": "1",
+    })
+
+    assert response.status_code == 302
+    assert repository.availability_get(cast.doctor.sub).rules == ()
+
+
+def test_hours_saved_meanwhile_in_another_tab_are_not_overwritten(client, cast, clinic_clock):
+    sign_in(client, cast.doctor.email)
+    client.post("/doctor/availability/", _availability_post(**MONDAY_MORNING))
+
+    response = client.post("/doctor/availability/", _availability_post(**{**MONDAY_MORNING, "rules-0-slot_minutes": "60"}))
+
+    assert response.status_code == 200
+    assert "saved from another window or tab" in response.content.decode()
+    assert [rule.slot_minutes for rule in repository.availability_get(cast.doctor.sub).rules] == [20]

@@ -10,6 +10,8 @@ import pytest
 import requests
 from django.conf import settings
 
+from medisecure import aws
+
 from patients.documents_domain import content_disposition, document_key_of, reference_of, sanitised_file_name
 from patients.tests.documents_support import (
     JPEG,
@@ -69,8 +71,6 @@ def test_the_file_goes_to_s3_under_a_key_that_reveals_nothing_encrypted_with_kms
     stored = head(key)
     assert stored["ServerSideEncryption"] == "aws:kms"
     assert stored["ContentType"] == "application/pdf"
-    from medisecure import aws
-
     grants = aws.client("s3").get_object_acl(Bucket=settings.DOCUMENTS_BUCKET, Key=key)["Grants"]
     assert [grant["Permission"] for grant in grants] == ["FULL_CONTROL"]  # the bucket owner only
     assert all(grant["Grantee"]["Type"] == "CanonicalUser" for grant in grants)

@@ -96,14 +96,28 @@ def test_a_doctor_outside_the_care_team_gets_404_on_every_documents_url(client, 
     assert "Private.pdf" not in response.content.decode()
     assert bucket_keys() == stored_before
     assert len(document_items(cast.patient.sub)) == 1
-    denied = [event for event in _events(cast.other_doctor.sub) if event.action.startswith("document.")]
-    assert [(event.outcome, event.patient_id, event.detail) for event in denied] == [
-        ("denied", cast.patient.sub, {"reason": "no_relationship"})
+    # The chart's own access rule refused it, and said so once.
+    denied = [event for event in _events(cast.other_doctor.sub) if event.outcome == "denied"]
+    assert [(event.action, event.patient_id, event.detail) for event in denied] == [
+        ("chart.access", cast.patient.sub, {"reason": "no_relationship"})
     ]
 
 
 def _events(user_id):
     return audit_log.list_by("userId", user_id)[0]
+
+
+def test_a_doctor_outside_the_care_team_learns_nothing_from_a_refused_file(client, cast):
+    sign_in(client, cast.other_doctor.email)
+
+    response = client.post(
+        f"/doctor/patients/{cast.patient.sub}/documents/upload/", {"document": upload("x.pdf", b"<html>")}
+    )
+
+    assert response.status_code == 404
+    assert "not a PDF" not in response.content.decode()
+    (event,) = [event for event in _events(cast.other_doctor.sub) if event.outcome == "denied"]
+    assert (event.action, event.detail) == ("chart.access", {"reason": "no_relationship"})
 
 
 def test_a_doctor_cannot_reach_another_patients_document_through_their_own_patients_chart(client, cast, documents):
@@ -150,3 +164,25 @@ def test_a_doctor_in_the_care_team_sees_the_patients_documents(client, cast, doc
     page = client.get(f"/doctor/patients/{cast.patient.sub}/documents/").content.decode()
 
     assert documents[cast.patient.sub] in page and documents[cast.other_patient.sub] not in page
+
+
+def test_a_doctor_under_a_live_emergency_grant_reaches_the_documents_and_it_shows(client, cast, documents):
+    sign_in(client, cast.other_doctor.email)
+    chart = f"/doctor/patients/{cast.patient.sub}/documents/"
+    assert client.get(chart).status_code == 404
+    granted = client.post(
+        "/doctor/patients/emergency/",
+        {"given_name": "Jordan", "family_name": "Example", "date_of_birth": "1985-04-12", "reason": "Unconscious"},
+    )
+    assert granted.status_code == 302
+
+    page = client.get(chart)
+    download = client.get(f"{chart}{documents[cast.patient.sub]}/download/")
+
+    assert page.status_code == 200 and "Private.pdf" in page.content.decode()
+    assert "Emergency access in effect" in page.content.decode()
+    assert download.status_code == 302
+    used = [event for event in _events(cast.other_doctor.sub) if event.action.startswith("document.")]
+    assert {(event.action, event.detail.get("access")) for event in used} == {
+        ("document.list", "emergency"), ("document.download", "emergency"),
+    }

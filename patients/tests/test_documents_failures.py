@@ -8,6 +8,8 @@ import io
 import logging
 
 import pytest
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.management import call_command
 
 from patients.documents_domain import reference_of
@@ -134,9 +136,6 @@ def test_a_file_left_by_a_crash_is_invisible_and_the_sweep_removes_it(patient_cl
 
 
 def test_the_sweep_leaves_recorded_documents_and_other_prefixes_alone(patient_client, cast, clock):
-    from django.core.files.base import ContentFile
-    from django.core.files.storage import default_storage
-
     kept = _uploaded(patient_client, cast)
     default_storage.save("licence-scans/" + "a" * 32, ContentFile(b"%PDF-1.4 licence"))
     clock.advance(days=2)

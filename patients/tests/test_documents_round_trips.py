@@ -33,8 +33,9 @@ def test_the_charts_documents_tab_costs_three_round_trips(client, cast, many_doc
 
     assert client.get(f"/doctor/patients/{cast.patient.sub}/documents/").status_code == 200
 
-    # the care-team link, one page of the documents, and the audit append
-    assert dynamodb_calls == {"GetItem": 1, "Query": 1, "TransactWriteItems": 1}
+    # the chart access read (patient, care-team link, emergency grant... in
+    # one batch), one page of the documents, and the audit append
+    assert dynamodb_calls == {"BatchGetItem": 1, "Query": 1, "TransactWriteItems": 1}
 
 
 def test_an_upload_costs_one_round_trip(client, cast, many_documents, dynamodb_calls):
