@@ -25,7 +25,7 @@ def _offered_message(refused: overbook_services.SlotNotOffered) -> str:
     return f"That is not one of the doctor's appointment times on that date. They start at {times}."
 
 
-def _refusal(refused: Exception) -> tuple[str, str]:
+def _refusal(refused: Exception) -> tuple[str | None, str]:
     """The field an overbooking was refused for, and what to tell the admin."""
     if isinstance(refused, DoctorNotFound):
         return "doctor_email", "No doctor signs in with this email."
