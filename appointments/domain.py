@@ -99,6 +99,8 @@ class Availability:
     days_off: tuple[date, ...] = ()
     extra_hours: tuple[ExtraHours, ...] = ()
     version: int = 0  # 0: never saved
+    # The doctor asked to be emailed when a patient books or cancels with them.
+    notify_by_email: bool = False
 
     def windows_on(self, day: date) -> list[Window]:
         """A day off cancels that date's weekly hours; extra hours still count."""
@@ -230,10 +232,9 @@ class Appointment:
     updated_at: str = ""
     cancelled_by: str = ""  # the user id of whoever cancelled
     cancel_reason: str = ""
-    # Booked by an admin on a time the doctor already had taken: it holds the
-    # patient's locks only, so the appointment already there keeps the
-    # doctor's, and cancelling either leaves the other's locks alone.
-    overbooked: bool = False
+    # Set when an admin booked it on a time the doctor already had taken:
+    # why. It holds the patient's locks only, so the appointment already
+    # there keeps the doctor's, and cancelling either leaves the other's alone.
     overbook_reason: str = ""
 
     @property
@@ -244,16 +245,20 @@ class Appointment:
     def is_booked(self) -> bool:
         return self.status == BOOKED
 
+    @property
+    def overbooked(self) -> bool:
+        return bool(self.overbook_reason)
+
     def can_change(self, *, now: datetime, cutoff: timedelta) -> bool:
         """Whether the patient may still cancel or move it themselves."""
         return self.status == BOOKED and self.start - now >= cutoff
 
     def moved_to(self, slot: Slot, *, at: str) -> Appointment:
-        """Moved to a free slot, it holds that slot like any booking: no longer overbooked."""
         locks = lock_ids(provider_id=self.provider_id, patient_id=self.patient_id, start=slot.start, end=slot.end)
+        # A move takes the new time's locks like any booking: it is overbooked no longer.
         return replace(
             self, start=slot.start, end=slot.end, lock_ids=locks, version=self.version + 1, updated_at=at,
-            overbooked=False, overbook_reason="",
+            overbook_reason="",
         )
 
     def doctor_may_set(self, status: str, *, now: datetime) -> bool:
@@ -300,7 +305,7 @@ def as_overbooking(appointment: Appointment, *, reason: str) -> Appointment:
     """The same booking made on top of the one that holds the doctor's time:
     only the patient's locks (the patient still cannot be in two places)."""
     patient_locks = tuple(lock for lock in appointment.lock_ids if lock.startswith(PATIENT_LOCK_PREFIX))
-    return replace(appointment, lock_ids=patient_locks, overbooked=True, overbook_reason=reason)
+    return replace(appointment, lock_ids=patient_locks, overbook_reason=reason)
 
 
 # --- Checking availability a doctor enters --------------------------------------

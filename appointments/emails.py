@@ -26,12 +26,27 @@ def confirmation(*, to: str, first_name: str, appointment: Appointment) -> Messa
     return _message(to, "confirmed", f"Your appointment at {settings.CLINIC_NAME} is booked", first_name, appointment, invitation)
 
 
+def reminder(*, to: str, first_name: str, appointment: Appointment) -> Message:
+    invitation = Attachment("appointment.ics", CALENDAR_TYPE, calendar_file(appointment))
+    return _message(to, "reminder", f"Reminder: your appointment at {settings.CLINIC_NAME}", first_name, appointment, invitation)
+
+
 def cancellation(*, to: str, first_name: str, appointment: Appointment) -> Message:
     return _message(to, "cancelled", f"Your appointment at {settings.CLINIC_NAME} is cancelled", first_name, appointment)
 
 
-def reminder(*, to: str, first_name: str, appointment: Appointment) -> Message:
-    return _message(to, "reminder", f"A reminder of your appointment at {settings.CLINIC_NAME}", first_name, appointment)
+def doctor_notice(*, to: str, appointment: Appointment, booked: bool) -> Message:
+    """To a doctor who asked for it: a time was booked or freed. No patient's
+    name or reason: the schedule in the portal has those."""
+    start = appointment.start.astimezone(ZoneInfo(settings.CLINIC_TIME_ZONE))
+    what = "booked" if booked else "cancelled"
+    context = {"clinic_name": settings.CLINIC_NAME, "start": start, "booked": booked, "doctor": appointment.provider_name}
+    return Message(
+        to=to,
+        subject=f"An appointment was {what}: {start:%a %d %b %H:%M}",
+        text=render_to_string("appointments/emails/doctor_notice.txt", context),
+        html=render_to_string("appointments/emails/doctor_notice.html", context),
+    )
 
 
 def calendar_file(appointment: Appointment) -> bytes:
@@ -72,34 +87,4 @@ def _message(to: str, template: str, subject: str, first_name: str, appointment:
         text=render_to_string(f"appointments/emails/{template}.txt", context),
         html=render_to_string(f"appointments/emails/{template}.html", context),
         attachments=tuple(attachments),
-    )
-
-
-# What a doctor who opted in is told about a booking: the time and what
-# happened, never who or why. The details are behind their sign-in.
-DOCTOR_NOTICE_SUBJECTS = {
-    "booked": "A patient booked {when}",
-    "cancelled": "A patient cancelled {when}",
-    "moved": "A patient moved an appointment to {when}",
-}
-
-
-def doctor_notice(*, to: str, doctor: str, event: str, appointment: Appointment, moved_from=None) -> Message:
-    zone = ZoneInfo(settings.CLINIC_TIME_ZONE)
-    start = appointment.start.astimezone(zone)
-    context = {
-        "clinic_name": settings.CLINIC_NAME,
-        "doctor": doctor,
-        "event": event,
-        "start": start,
-        "moved_from": moved_from.astimezone(zone) if moved_from else None,
-        "schedule_url": settings.SITE_URL + reverse("clinicians:home"),
-        "settings_url": settings.SITE_URL + reverse("appointments:booking_notices"),
-    }
-    when = f"{start:%H:%M} on {start.day} {start:%b}"
-    return Message(
-        to=to,
-        subject=DOCTOR_NOTICE_SUBJECTS[event].format(when=when),
-        text=render_to_string("appointments/emails/doctor_notice.txt", context),
-        html=render_to_string("appointments/emails/doctor_notice.html", context),
     )

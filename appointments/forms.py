@@ -135,10 +135,16 @@ class AvailabilityForm(forms.Form):
     and the version of the availability they were editing."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    notify_by_email = forms.BooleanField(
+        label="Email me when a patient books or cancels an appointment with me", required=False,
+        help_text="The email gives the time only, never the patient's name or reason.",
+    )
 
     def __init__(self, data=None, files=None, *, availability: Availability | None = None):
         availability = availability or Availability(provider_id="")
-        super().__init__(data, files, initial={"version": availability.version})
+        super().__init__(
+            data, files, initial={"version": availability.version, "notify_by_email": availability.notify_by_email}
+        )
         self.rules = WeeklyRuleFormSet(data, prefix="rules", initial=[
             {
                 "weekday": rule.weekday, "start": rule.start, "end": rule.end, "slot_minutes": rule.slot_minutes,
@@ -175,6 +181,7 @@ class AvailabilityForm(forms.Form):
             days_off=tuple(sorted({form.cleaned_data["day"] for form in _kept(self.days_off)})),
             extra_hours=tuple(form.extra() for form in _kept(self.extra_hours)),
             version=self.cleaned_data["version"],
+            notify_by_email=self.cleaned_data["notify_by_email"],
         )
 
     def add_problems(self, problems: list[Problem]) -> None:
@@ -297,23 +304,3 @@ class OverbookForm(ErrorSummaryMixin, forms.Form):
                 data["starts_at"] = moment.astimezone(timezone.utc)
         return data
 
-
-# --- A doctor's booking notices -------------------------------------------------------
-
-
-def _yes(value: str) -> bool:
-    return value == "1"
-
-
-class BookingNoticesForm(forms.Form):
-    """Whether the doctor wants booking emails, and the setting they saw."""
-
-    notify = forms.BooleanField(
-        label="Email me when a patient books, moves or cancels an appointment with me", required=False,
-        help_text="The email gives the time only; you sign in to see who and why.",
-    )
-    was = forms.TypedChoiceField(choices=(("0", "off"), ("1", "on")), coerce=_yes, widget=forms.HiddenInput)
-
-    @classmethod
-    def showing(cls, notify: bool) -> "BookingNoticesForm":
-        return cls(initial={"notify": notify, "was": "1" if notify else "0"})

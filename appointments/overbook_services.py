@@ -21,7 +21,7 @@ from botocore.exceptions import ClientError
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 
-from appointments import doctor_notices, emails, repository
+from appointments import emails, repository
 from appointments.domain import (
     PATIENT_LOCK_PREFIX,
     Appointment,
@@ -33,7 +33,7 @@ from appointments.domain import (
     to_iso,
 )
 from appointments.services import CARE_TEAM_REASON, DoctorNotFound, clinic_zone
-from audit.domain import ALLOWED
+from audit.domain import ALLOWED, DENIED
 from audit.services import audit_record, next_chain
 from clinicians import repository as providers
 from medisecure import clock, dynamo, mail
@@ -79,6 +79,10 @@ def appointment_overbook(
     Sending the same form again books nothing new. Raises DoctorNotFound,
     PatientNotFound, SlotNotOffered, PatientBusy or BookingIdReused."""
     if getattr(request.user, "role", None) != Role.ADMIN.value:
+        audit_record(
+            request=request, action="appointment.overbook", outcome=DENIED, resource_type="appointment",
+            resource_id=appointment_id, detail={"reason": "not_admin"},
+        )
         raise PermissionDenied
     provider = providers.get_by_email(provider_email)
     if provider is None:
@@ -108,7 +112,8 @@ def appointment_overbook(
     booked = _write(request, appointment, link, overbook_reason=overbook_reason)
     message = emails.confirmation(to=reads.patient.email, first_name=reads.patient.given_name, appointment=booked)
     emailed = _sent(message)
-    doctor_notices.doctor_notify(appointment=booked, event=doctor_notices.BOOKED, provider=reads.provider)
+    if reads.availability.notify_by_email:
+        _sent(emails.doctor_notice(to=reads.provider.email, appointment=booked, booked=True))
     return Overbooked(booked, patient_name=reads.patient.full_name, emailed=emailed)
 
 

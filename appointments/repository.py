@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Iterator
 
 from boto3.dynamodb.conditions import Attr, Key
 from botocore.exceptions import ClientError
@@ -44,6 +45,8 @@ MAX_SCHEDULE_PAGES = 5
 SCHEDULE_PAGE = 500
 PATIENT_INDEX = "PatientAppointmentsIndex"
 PROVIDER_INDEX = "ProviderAppointmentsIndex"
+DAY_INDEX = "DayIndex"
+REMINDER_PAGE = 200
 
 
 # Each entry names its table literally, so the task role's check can read
@@ -120,6 +123,7 @@ def _availability_values(availability: Availability) -> dict:
             {"day": extra.day.isoformat(), "start": _hhmm(extra.start), "end": _hhmm(extra.end), "slotMinutes": extra.slot_minutes}
             for extra in availability.extra_hours
         ],
+        "notifyByEmail": availability.notify_by_email,
         "updatedAt": to_iso(clock.now()),
     }
 
@@ -151,29 +155,12 @@ def availability_from(provider_id: str, values: dict | None) -> Availability:
             for extra in values.get("extraHours", [])
         ),
         version=int(values.get("version", 0)),
+        notify_by_email=bool(values.get("notifyByEmail", False)),
     )
 
 
 def availability_get(provider_id: str) -> Availability:
     return availability_from(provider_id, dynamo.get(AVAILABILITY, {"providerId": provider_id}))
-
-
-def availability_with_audit_head(provider_id: str, *, chain_id: str) -> tuple[Availability, Provider | None, ChainHead]:
-    """A doctor's availability, their provider record and the audit chain's
-    head, in one round trip."""
-    availability, provider, head = dynamo.get_many(
-        [
-            (AVAILABILITY, {"providerId": provider_id}),
-            (PROVIDERS, providers.provider_key(provider_id)),
-            (AUDIT_LOGS, audit_repository.head_key(chain_id)),
-        ],
-        consistent=True,
-    )
-    return (
-        availability_from(provider_id, availability),
-        providers.provider_from(provider),
-        audit_repository.head_from(chain_id, head),
-    )
 
 
 def availability_with_provider(provider_id: str) -> tuple[Availability, Provider | None]:
@@ -211,11 +198,10 @@ def _appointment_values(appointment: Appointment) -> dict:
     values = {attribute: getattr(appointment, name) for name, attribute in _APPOINTMENT_ATTRIBUTES.items()}
     values = {attribute: value for attribute, value in values.items() if value != ""}
     values["scheduledDateTime"] = to_iso(appointment.start)
+    values["scheduledDate"] = to_iso(appointment.start)[:10]
     values["endDateTime"] = to_iso(appointment.end)
     values["lockIds"] = list(appointment.lock_ids)
     values["version"] = appointment.version
-    if appointment.overbooked:
-        values["overbooked"] = True
     return values
 
 
@@ -227,7 +213,6 @@ def appointment_from(values: dict) -> Appointment:
         end=from_iso(values["endDateTime"]),
         lock_ids=tuple(values.get("lockIds", [])),
         version=int(values.get("version", 1)),
-        overbooked=bool(values.get("overbooked", False)),
     )
 
 
@@ -396,3 +381,47 @@ def booked_spans(provider_id: str, *, since: datetime, until: datetime) -> list[
         if not start_key:
             break
     return spans
+
+
+# --- Reminders ---------------------------------------------------------------
+
+
+def booked_starting_between(since: datetime, until: datetime) -> Iterator[Appointment]:
+    """Every booked appointment starting in [since, until], from DayIndex:
+    one Query per UTC date the range touches (more for a very busy day)."""
+    day = since.date()
+    while day <= until.date():
+        key = Key("scheduledDate").eq(day.isoformat()) & Key("scheduledDateTime").between(to_iso(since), to_iso(until))
+        start_key = None
+        while True:
+            items, start_key = dynamo.query(
+                APPOINTMENTS, key, index=DAY_INDEX, limit=REMINDER_PAGE, start_key=start_key,
+                filter_condition=Attr("status").eq(BOOKED),
+            )
+            yield from (appointment_from(item) for item in items)
+            if not start_key:
+                break
+        day += timedelta(days=1)
+
+
+def _reminder_lock(appointment: Appointment) -> dict:
+    # Per start time: an appointment moved after its reminder gets a new one.
+    return {"lockId": f"reminder#{appointment.appointment_id}#{to_iso(appointment.start)}"}
+
+
+def reminder_claim(appointment: Appointment) -> bool:
+    """Mark the appointment's reminder as being sent; False if someone (an
+    earlier run, or one running now) already did. DynamoDB decides."""
+    try:
+        dynamo.put_new(
+            SLOT_LOCKS,
+            {**_reminder_lock(appointment), "appointmentId": appointment.appointment_id, "expiresAt": _lock_expiry(appointment)},
+        )
+    except dynamo.ItemExists:
+        return False
+    return True
+
+
+def reminder_release(appointment: Appointment) -> None:
+    """Take back a claim whose email was not sent, so the next run tries again."""
+    dynamo.client().delete_item(TableName=dynamo.name(SLOT_LOCKS), Key=dynamo.to_item(_reminder_lock(appointment)))

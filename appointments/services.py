@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from botocore.exceptions import ClientError
 from django.conf import settings
 
-from appointments import doctor_notices, emails, repository
+from appointments import emails, repository
 from appointments.domain import (
     CANCELLED,
     COMPLETED,
@@ -39,7 +39,7 @@ from appointments.domain import (
     to_iso,
 )
 from audit.domain import ALLOWED, DENIED, ChainHead
-from audit.services import audit_record, next_chain
+from audit.services import Actor, AuditWriteFailed, audit_record, next_chain
 from clinicians import repository as providers
 from clinicians.domain import SPECIALTIES, Provider
 from medisecure import clock, dynamo, mail
@@ -123,6 +123,7 @@ def availability_update(*, request, proposed: Availability) -> Availability:
         days_off=proposed.days_off,
         extra_hours=proposed.extra_hours,
         version=expected_version + 1,
+        notify_by_email=proposed.notify_by_email,
     )
     problems = availability_problems(saved)
     if problems:
@@ -264,11 +265,14 @@ def appointment_book(*, request, provider_id: str, start: datetime, reason: str,
     )
     booked = _write_booking(request, appointment, link, reads.head, reads.availability)
     emailed = _send_confirmation(reads.patient, booked)
-    doctor_notices.doctor_notify(appointment=booked, event=doctor_notices.BOOKED, provider=reads.provider)
+    if reads.availability.notify_by_email:
+        _send(emails.doctor_notice(to=reads.provider.email, appointment=booked, booked=True))
     return Booked(booked, emailed=emailed)
 
 
-def _write_booking(request, appointment: Appointment, link: dict | None, head: ChainHead | None, availability) -> Appointment:
+def _write_booking(
+    request, appointment: Appointment, link: dict | None, head: ChainHead | None, availability: Availability
+) -> Appointment:
     writes = repository.book_entries(appointment) + ([link] if link else [])
     try:
         _audit_appointment(
@@ -397,8 +401,14 @@ def appointment_cancel(*, request, appointment_id: str) -> Changed:
     emailed = patient is not None and _send(
         emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=cancelled)
     )
-    doctor_notices.doctor_notify(appointment=cancelled, event=doctor_notices.CANCELLED)
+    _notify_doctor_of_cancel(cancelled)
     return Changed(cancelled, emailed=emailed)
+
+
+def _notify_doctor_of_cancel(cancelled: Appointment) -> None:
+    availability, provider = repository.availability_with_provider(cancelled.provider_id)
+    if availability.notify_by_email and provider is not None:
+        _send(emails.doctor_notice(to=provider.email, appointment=cancelled, booked=False))
 
 
 @dataclass(frozen=True)
@@ -447,9 +457,7 @@ def appointment_reschedule(*, request, appointment_id: str, start: datetime, exp
         patient_busy = bool(refused.lock_ids) and all(lock.startswith(PATIENT_LOCK_PREFIX) for lock in refused.lock_ids)
         raise SlotTaken(nearest=_nearest_free(availability, start), patient_busy=patient_busy) from error
     patient = patients.get(appointment.patient_id)
-    emailed = patient is not None and _send_confirmation(patient, moved)
-    doctor_notices.doctor_notify(appointment=moved, event=doctor_notices.MOVED, moved_from=appointment.start)
-    return Changed(moved, emailed=emailed)
+    return Changed(moved, emailed=patient is not None and _send_confirmation(patient, moved))
 
 
 def appointment_confirmation_send(*, request, appointment_id: str) -> bool:
@@ -520,3 +528,45 @@ def appointment_doctor_update(*, request, appointment_id: str, status: str, reas
         emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=changed)
     )
     return Changed(changed, emailed=emailed)
+
+
+# --- Reminders -----------------------------------------------------------------------
+
+REMINDER_ACTOR = Actor(user_id="system:send_reminders", role="system")
+
+
+@dataclass(frozen=True)
+class ReminderRun:
+    sent: int
+    already_sent: int
+    not_sent: int
+
+
+def appointment_reminders_send(*, within: timedelta) -> ReminderRun:
+    """Email every patient whose booked appointment starts within `within`,
+    once: each reminder is claimed by a conditional write before it is sent,
+    so runs that repeat or overlap never send it twice. A reminder whose
+    email fails is released for the next run."""
+    now = clock.now()
+    sent = already_sent = not_sent = 0
+    for appointment in repository.booked_starting_between(now, now + within):
+        if not repository.reminder_claim(appointment):
+            already_sent += 1
+        elif _remind(appointment):
+            sent += 1
+        else:
+            repository.reminder_release(appointment)
+            not_sent += 1
+    return ReminderRun(sent=sent, already_sent=already_sent, not_sent=not_sent)
+
+
+def _remind(appointment: Appointment) -> bool:
+    patient = patients.get(appointment.patient_id)
+    if patient is None:
+        return False
+    try:
+        _audit_appointment(None, "appointment.reminder", appointment, outcome=ALLOWED, actor=REMINDER_ACTOR)
+    except AuditWriteFailed:
+        logger.warning("reminder for appointment %s not audited; not sent", appointment.appointment_id)
+        return False
+    return _send(emails.reminder(to=patient.email, first_name=patient.given_name, appointment=appointment))

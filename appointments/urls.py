@@ -1,13 +1,12 @@
 from django.urls import path
 
-from appointments import notice_views, views
+from appointments import views
 
 APPOINTMENT_ID = "<str:appointment_id>"
 
 app_name = "appointments"
 urlpatterns = [
     path("doctor/availability/", views.availability, name="availability"),
-    path("doctor/notifications/", notice_views.booking_notices, name="booking_notices"),
     path("patient/appointments/", views.appointment_list, name="list"),
     path("patient/appointments/book/", views.book, name="book"),
     path("patient/appointments/book/confirm/", views.book_confirm, name="book_confirm"),

@@ -34,8 +34,6 @@ class Provider:
     licence_number: str = ""
     licence_region: str = ""
     created_at: str = ""
-    # Opted in to an email when a patient books, moves or cancels with them.
-    notify_on_bookings: bool = False
 
     @property
     def display_name(self) -> str:

@@ -17,7 +17,6 @@ from medisecure import dynamo
 from medisecure.tables import CLINICIAN_APPLICATIONS, PROVIDERS
 
 BATCH_GET_LIMIT = 100
-NOTIFY_ON_BOOKINGS = "notifyOnBookings"
 
 
 class ProviderExists(Exception):
@@ -34,7 +33,6 @@ def _from(values: dict) -> Provider:
         licence_number=values.get("licenceNumber", ""),
         licence_region=values.get("licenceRegion", ""),
         created_at=values.get("createdAt", ""),
-        notify_on_bookings=bool(values.get(NOTIFY_ON_BOOKINGS, False)),
     )
 
 
@@ -80,29 +78,6 @@ def get_many(provider_ids: list[str]) -> dict[str, Provider]:
         return {}
     found = dynamo.get_many([(PROVIDERS, {"providerId": provider_id}) for provider_id in wanted])
     return {provider.provider_id: provider for provider in map(_from, filter(None, found))}
-
-
-def booking_notices_entry(provider_id: str, *, notify: bool, was: bool) -> dict:
-    """A TransactWriteItems entry setting whether the doctor is emailed about
-    bookings: only on an existing doctor, and only if the setting is still
-    the one they saw (a change from another tab is not overwritten)."""
-    seen = Attr(NOTIFY_ON_BOOKINGS).eq(True) if was else (
-        Attr(NOTIFY_ON_BOOKINGS).not_exists() | Attr(NOTIFY_ON_BOOKINGS).eq(False)
-    )
-    condition = dynamo.condition_kwargs(Attr("providerId").exists() & seen)
-    return {
-        "Update": {
-            "TableName": dynamo.name(PROVIDERS),
-            "Key": dynamo.to_item(provider_key(provider_id)),
-            # An update expression has no builder in boto3; one placeholder each.
-            "UpdateExpression": "SET #notify = :notify",
-            "ConditionExpression": condition["ConditionExpression"],
-            "ExpressionAttributeNames": {**condition["ExpressionAttributeNames"], "#notify": NOTIFY_ON_BOOKINGS},
-            "ExpressionAttributeValues": {
-                **condition.get("ExpressionAttributeValues", {}), **dynamo.to_item({":notify": notify}),
-            },
-        }
-    }
 
 
 def list_by_specialty(specialty: str, *, limit: int = 25, page_token: str | None = None):

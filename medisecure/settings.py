@@ -74,13 +74,10 @@ EMERGENCY_ACCESS_NOTIFY = env.list(
 # --- Appointments -----------------------------------------------------------
 # A patient may cancel or move an appointment until this long before it starts.
 APPOINTMENT_CHANGE_CUTOFF_HOURS = env.int("APPOINTMENT_CHANGE_CUTOFF_HOURS", default=24)
-# How far ahead patients may book.
-BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=4)
 # send_reminders emails patients whose appointment starts within this many hours.
 APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
-# A reminder claimed by a run that died before finishing may be taken over
-# by another run after this long.
-APPOINTMENT_REMINDER_CLAIM_MINUTES = env.int("APPOINTMENT_REMINDER_CLAIM_MINUTES", default=10)
+# How far ahead patients may book.
+BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=4)
 
 # --- Patient self-signup -----------------------------------------------------
 # Keys the HMAC of every one-time code and seals the password a person chose

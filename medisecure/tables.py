@@ -78,6 +78,8 @@ APPOINTMENTS = Table(
     indexes=(
         Index("PatientAppointmentsIndex", Key("patientId"), Key("scheduledDateTime")),
         Index("ProviderAppointmentsIndex", Key("providerId"), Key("scheduledDateTime")),
+        # scheduledDate = the UTC date of the start: the day's appointments, for reminders.
+        Index("DayIndex", Key("scheduledDate"), Key("scheduledDateTime")),
     ),
 )
 # A doctor's emergency ("break the glass") access to a patient outside their
@@ -94,10 +96,6 @@ EMERGENCY_ACCESS = Table(
 SLOT_LOCKS = Table("slot-locks", Key("lockId"), ttl_attribute="expiresAt")
 # One item per doctor: their weekly hours and exceptions, with a version.
 AVAILABILITY = Table("availability", Key("providerId"))
-# One item per appointment reminder (appointment id and start): claimed with
-# a condition before the email goes out, so each is sent once however many
-# send_reminders run; gone by TTL after the appointment.
-APPOINTMENT_REMINDERS = Table("appointment-reminders", Key("reminderId"), ttl_attribute="expiresAt")
 PATIENT_PROVISIONAL = Table(
     "patient-provisional",
     Key("email"),
@@ -142,7 +140,6 @@ TABLES: tuple[Table, ...] = (
     EMERGENCY_ACCESS,
     SLOT_LOCKS,
     AVAILABILITY,
-    APPOINTMENT_REMINDERS,
     PATIENT_PROVISIONAL,
     CLINICIAN_APPLICATIONS,
     AUDIT_LOGS,

@@ -1,6 +1,6 @@
-"""The admin's overbooking form and the doctors' booking-email setting in
-the hostile-input registry (tests/form_registry.py adds them to TARGETS).
-The overbooking's baseline overbooks a time another patient already holds."""
+"""The admin's overbooking form in the hostile-input registry
+(tests/form_registry.py adds it to TARGETS). Its baseline overbooks a time
+another patient already holds."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 
 from appointments.domain import new_booking_id
-from appointments.forms import BookingNoticesForm, OverbookForm
-from tests.access_matrix import ADMIN, DOCTOR
+from appointments.forms import OverbookForm
+from tests.access_matrix import ADMIN
 from tests.forms_appointments import _book_one
 from tests.form_registry import FormTarget, Setup
 
@@ -28,9 +28,5 @@ APPOINTMENT_EXTRA_TARGETS = (
     FormTarget(
         "admin:appointments_overbook", ADMIN, OverbookForm, _overbooking, lambda setup: "/admin/appointments/overbook/",
         prepare=_book_one,
-    ),
-    FormTarget(
-        "appointments:booking_notices", DOCTOR, BookingNoticesForm, lambda setup: {"notify": "on", "was": "0"},
-        lambda setup: "/doctor/notifications/",
     ),
 )

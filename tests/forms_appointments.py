@@ -9,7 +9,7 @@ from types import SimpleNamespace
 
 from django.test import RequestFactory
 
-from appointments import services
+from appointments import repository, services
 from appointments.domain import Availability, WeeklyRule, new_booking_id
 from appointments.forms import (
     AppointmentListForm,
@@ -33,23 +33,31 @@ def _request_as(person):
     return request
 
 
+def open_every_day(doctor) -> list:
+    """Give `doctor` hours every day (once) and answer their free slots a week
+    from today on: past any cut-off."""
+    if not repository.availability_get(doctor.sub).rules:
+        hours = tuple(WeeklyRule(day, time(8), time(18), 30) for day in range(7))
+        services.availability_update(request=_request_as(doctor), proposed=Availability(doctor.sub, rules=hours))
+    return [slot for day in services.free_week(provider_id=doctor.sub, week=1).days for slot in day.slots]
+
+
+def book_for(patient, doctor):
+    """An appointment of `patient` with `doctor` at the first free time."""
+    booked = services.appointment_book(
+        request=_request_as(patient), provider_id=doctor.sub, start=open_every_day(doctor)[0].start,
+        reason="Baseline visit", appointment_id=new_booking_id(),
+    )
+    return booked.appointment
+
+
 def _open_every_day(setup: Setup) -> None:
-    doctor = setup.cast.doctor
-    hours = tuple(WeeklyRule(day, time(8), time(18), 30) for day in range(7))
-    services.availability_update(request=_request_as(doctor), proposed=Availability(doctor.sub, rules=hours))
-    # Week 1 starts seven days from today: past any cut-off.
-    free = [slot for day in services.free_week(provider_id=doctor.sub, week=1).days for slot in day.slots]
-    setup.made["free"] = free
+    setup.made["free"] = open_every_day(setup.cast.doctor)
 
 
 def _book_one(setup: Setup) -> None:
-    _open_every_day(setup)
-    first = setup.made["free"][0]
-    booked = services.appointment_book(
-        request=_request_as(setup.cast.patient), provider_id=setup.cast.doctor.sub, start=first.start,
-        reason="Baseline visit", appointment_id=new_booking_id(),
-    )
-    setup.made["appointment"] = booked.appointment
+    setup.made["appointment"] = book_for(setup.cast.patient, setup.cast.doctor)
+    setup.made["free"] = open_every_day(setup.cast.doctor)
 
 
 def _appointment_path(suffix: str):

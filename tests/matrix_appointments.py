@@ -36,3 +36,17 @@ APPOINTMENT_ROUTES = (
         None, ok_status=405,
     ),
 )
+
+
+def _patients_appointment(cast) -> str:
+    from tests.forms_appointments import book_for  # it imports the matrix: not at import time
+
+    return book_for(cast.patient, cast.doctor).appointment_id
+
+
+# For tests/test_id_swapping.py: another patient's appointment, asked for by
+# the other patient, is refused exactly like one that does not exist.
+APPOINTMENT_FOREIGN_IDS = {
+    name: lambda cast: (OTHER_PATIENT, {"appointment_id": _patients_appointment(cast)})
+    for name in ("appointments:detail", "appointments:reschedule", "appointments:cancel", "appointments:send_confirmation")
+}

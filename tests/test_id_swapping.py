@@ -21,6 +21,7 @@ from audit import repository as audit_log
 from medisecure import dynamo
 from tests.access_matrix import ANONYMOUS, DOCTOR, EVERYONE, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, ROUTES
 from tests.form_registry import TARGETS
+from tests.matrix_appointments import APPOINTMENT_FOREIGN_IDS
 from tests.matrix_documents import DOCUMENT_FOREIGN_IDS
 from tests.support import sign_in
 
@@ -45,6 +46,7 @@ MALFORMED_IDS = (
 # (test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped).
 FOREIGN_IDS: dict = {}
 FOREIGN_IDS.update(DOCUMENT_FOREIGN_IDS)
+FOREIGN_IDS.update(APPOINTMENT_FOREIGN_IDS)
 
 RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
 

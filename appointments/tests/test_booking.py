@@ -5,7 +5,7 @@ from datetime import time, timedelta
 
 import pytest
 
-from appointments import services
+from appointments import repository, services
 from appointments.domain import IN_PAST, NOT_ON_GRID, OUTSIDE_AVAILABILITY, SlotRefused, WeeklyRule, new_booking_id
 from appointments.tests.conftest import TUESDAY_NINE, book, request_as, set_hours
 from appointments.tests.support import appointments, locks, raw_mail_to
@@ -151,3 +151,18 @@ def test_a_doctor_changes_only_their_own_hours(doctor_hours):
 
     doctors_own = services.availability_view(request=request_as(cast.doctor))
     assert [rule.slot_minutes for rule in doctors_own.rules] == [30] * 5
+
+
+def test_a_doctors_appointments_are_listed_by_date_range(doctor_hours):
+    cast = doctor_hours
+    first = book(cast.patient, cast.doctor).appointment
+    second = book(cast.other_patient, cast.doctor, TUESDAY_NINE + timedelta(days=1)).appointment
+    book(cast.other_patient, cast.other_doctor, TUESDAY_NINE + timedelta(hours=1))
+
+    tuesday, _ = repository.list_by_provider(
+        cast.doctor.sub, since=TUESDAY_NINE - timedelta(hours=4), until=TUESDAY_NINE + timedelta(hours=12)
+    )
+    both, _ = repository.list_by_provider(cast.doctor.sub, since=TUESDAY_NINE, until=TUESDAY_NINE + timedelta(days=2))
+
+    assert [a.appointment_id for a in tuesday] == [first.appointment_id]
+    assert [a.appointment_id for a in both] == [first.appointment_id, second.appointment_id]

@@ -126,6 +126,8 @@ def test_it_refuses_anyone_but_an_admin(doctor_hours, who):
         _overbook(cast, person=getattr(cast, who))
 
     assert len(booked()) == 1
+    events, _ = audit_log.list_by("action", "appointment.overbook")
+    assert [(e.outcome, e.user_id) for e in events] == [("denied", getattr(cast, who).sub)]
 
 
 def test_it_refuses_to_overbook_without_a_reason_and_books_nothing(admin_client, doctor_hours):

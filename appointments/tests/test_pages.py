@@ -299,3 +299,35 @@ def test_hours_saved_meanwhile_in_another_tab_are_not_overwritten(client, cast, 
     assert response.status_code == 200
     assert "saved from another window or tab" in response.content.decode()
     assert [rule.slot_minutes for rule in repository.availability_get(cast.doctor.sub).rules] == [20]
+
+
+def test_a_doctor_who_opts_in_is_emailed_of_bookings_and_cancellations_without_the_patients_details(
+    client, doctor_hours, local_stack
+):
+    cast = doctor_hours
+    sign_in(client, cast.doctor.email)
+    current = repository.availability_get(cast.doctor.sub)
+    wednesday = {**MONDAY_MORNING, "rules-0-weekday": "2", "rules-0-slot_minutes": "30", "rules-0-breaks": ""}
+    form = _availability_post(**wednesday, notify_by_email="on")
+    assert client.post("/doctor/availability/", {**form, "version": str(current.version)}).status_code == 302
+    assert repository.availability_get(cast.doctor.sub).notify_by_email
+
+    appointment = book(cast.patient, cast.doctor, TUESDAY_NINE + timedelta(days=1)).appointment  # Wednesday 09:00
+    client.logout()
+    sign_in(client, cast.patient.email)
+    client.post(f"/patient/appointments/{appointment.appointment_id}/cancel/")
+
+    notices = mail_to(local_stack, cast.doctor.email)
+    assert [message["subject"].split(":")[0] for message in notices] == [
+        "An appointment was booked", "An appointment was cancelled"
+    ]
+    assert all("Jordan" not in message["body"] and "cough" not in message["body"] for message in notices)
+    assert "Wednesday 4 March 2026 at 9:00 AM" in notices[0]["body"]
+
+
+def test_a_doctor_who_has_not_opted_in_gets_no_notices(doctor_hours, local_stack):
+    cast = doctor_hours
+
+    book(cast.patient, cast.doctor)
+
+    assert mail_to(local_stack, cast.doctor.email) == []

@@ -1,18 +1,28 @@
-from django.core.management.base import BaseCommand
+from datetime import timedelta
 
-from appointments.reminders import reminders_send
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from appointments.services import appointment_reminders_send
 
 
 class Command(BaseCommand):
     help = (
-        "Email every patient whose appointment starts within APPOINTMENT_REMINDER_HOURS a reminder, once: "
-        "safe to run as often as you like, and with copies running at once. A reminder SES refuses is "
-        "tried again by the next run."
+        "Email a reminder to every patient whose appointment starts within --within-hours, once per "
+        "appointment however often this runs, even two copies at once. Run it every hour."
     )
 
-    def handle(self, *args, **options):
-        run = reminders_send()
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--within-hours", type=int, default=settings.APPOINTMENT_REMINDER_HOURS,
+            help=f"remind about appointments starting this soon (default {settings.APPOINTMENT_REMINDER_HOURS})",
+        )
+
+    def handle(self, *args, within_hours, **options):
+        if within_hours <= 0:
+            raise CommandError("--within-hours must be positive.")
+        run = appointment_reminders_send(within=timedelta(hours=within_hours))
         self.stdout.write(
-            f"{run.due} appointments due a reminder: {run.sent} sent now, {run.skipped} already sent or being sent, "
-            f"{run.failed} not sent (tried again next run)."
+            f"Sent {run.sent} reminders; {run.already_sent} were already sent; {run.not_sent} could not be sent "
+            "and will be tried on the next run."
         )
