@@ -570,3 +570,34 @@ def _remind(appointment: Appointment) -> bool:
         logger.warning("reminder for appointment %s not audited; not sent", appointment.appointment_id)
         return False
     return _send(emails.reminder(to=patient.email, first_name=patient.given_name, appointment=appointment))
+
+
+# --- A doctor's schedule ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProviderSchedule:
+    first_day: date
+    days: int
+    appointments: list[Appointment]
+    next_page: str | None
+
+
+def provider_schedule_view(*, request, first_day: date, days: int = 1, page_token: str | None = None) -> ProviderSchedule:
+    """The signed-in doctor's appointments on `days` local dates from
+    `first_day` (a day or a week), every status, soonest first: one Query of
+    ProviderAppointmentsIndex, then the audit event naming the patients shown.
+    Raises medisecure.dynamo.InvalidPageToken for a forged token."""
+    provider_id = request.user.username
+    zone = clinic_zone()
+    since = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    until = datetime.combine(first_day + timedelta(days=days), datetime.min.time(), tzinfo=zone) - timedelta(seconds=1)
+    appointments, next_page = repository.list_by_provider(
+        provider_id, since=since, until=until, limit=100, page_token=page_token
+    )
+    audit_record(
+        request=request, action="appointment.schedule", outcome=ALLOWED, resource_type="provider",
+        resource_id=provider_id,
+        detail={"patient_ids": sorted({appointment.patient_id for appointment in appointments})},
+    )
+    return ProviderSchedule(first_day=first_day, days=days, appointments=appointments, next_page=next_page)

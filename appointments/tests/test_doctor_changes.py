@@ -2,7 +2,7 @@
 doctor's pages come with the schedule): cancel with a reason, mark completed
 or missed, and nothing on another doctor's appointments."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -66,3 +66,20 @@ def test_a_doctor_cannot_touch_another_doctors_appointment(doctor_hours):
     assert repository.get(appointment.appointment_id).is_booked
     events, _ = audit_log.list_by("userId", cast.other_doctor.sub)
     assert [(e.action, e.outcome) for e in events][:1] == [("appointment.cancel", "denied")]
+
+
+def test_the_doctors_day_and_week_cost_two_round_trips_and_show_only_their_own(doctor_hours, dynamodb_calls):
+    cast = doctor_hours
+    tuesday = book(cast.patient, cast.doctor).appointment
+    wednesday = book(cast.other_patient, cast.doctor, tuesday.start + timedelta(days=1)).appointment
+    book(cast.other_patient, cast.other_doctor, tuesday.start + timedelta(hours=1))
+    dynamodb_calls.clear()
+
+    day = services.provider_schedule_view(request=request_as(cast.doctor), first_day=date(2026, 3, 3))
+
+    assert dynamodb_calls == {"Query": 1, "TransactWriteItems": 1}
+    assert [a.appointment_id for a in day.appointments] == [tuesday.appointment_id]
+    week = services.provider_schedule_view(request=request_as(cast.doctor), first_day=date(2026, 3, 2), days=7)
+    assert [a.appointment_id for a in week.appointments] == [tuesday.appointment_id, wednesday.appointment_id]
+    events, _ = audit_log.list_by("action", "appointment.schedule")
+    assert sorted(events[0].detail["patient_ids"]) == sorted([cast.patient.sub, cast.other_patient.sub])
