@@ -2,6 +2,8 @@
 both appointments stand, each keeps its own locks, cancelling either leaves
 the other's alone, and nobody but an admin can do it."""
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import PermissionDenied
 
@@ -187,3 +189,33 @@ def test_the_admin_index_links_the_overbook_page(admin_client):
     page = admin_client.get("/admin/").content.decode()
 
     assert f'href="{PAGE}"' in page and "Overbook a time" in page
+
+
+def test_an_overbooking_costs_two_lookups_a_batch_read_and_two_transactions(doctor_hours, dynamodb_calls):
+    cast = doctor_hours
+    book(cast.patient, cast.doctor)
+    dynamodb_calls.clear()
+
+    _overbook(cast)
+
+    # the two emails through their EmailIndex; availability, doctor, patient,
+    # care-team link and audit head in one batch; the ordinary booking the
+    # doctor's locks refuse, then the overbooking
+    assert dynamodb_calls == {"Query": 2, "BatchGetItem": 1, "TransactWriteItems": 2}
+
+
+def test_moving_an_overbooked_appointment_to_a_free_time_holds_that_time_like_any_booking(doctor_hours):
+    cast = doctor_hours
+    book(cast.patient, cast.doctor)
+    overbooking = _overbook(cast).appointment
+    later = TUESDAY_NINE + timedelta(hours=1)
+
+    moved = services.appointment_reschedule(
+        request=request_as(cast.other_patient), appointment_id=overbooking.appointment_id, start=later,
+        expected_version=overbooking.version,
+    ).appointment
+
+    stored = repository.get(moved.appointment_id)
+    assert not stored.overbooked and stored.start == later
+    held = {lock for lock, holder in locks().items() if holder == moved.appointment_id}
+    assert held == set(stored.lock_ids) and sum(lock.startswith("provider#") for lock in held) == 6
