@@ -232,8 +232,9 @@ class Appointment:
     updated_at: str = ""
     cancelled_by: str = ""  # the user id of whoever cancelled
     cancel_reason: str = ""
-    # Set when an admin booked it over another booking on purpose: why. An
-    # overbooked appointment holds no locks (its time is someone else's).
+    # Set when an admin booked it on a time the doctor already had taken:
+    # why. It holds the patient's locks only, so the appointment already
+    # there keeps the doctor's, and cancelling either leaves the other's alone.
     overbook_reason: str = ""
 
     @property
@@ -243,6 +244,10 @@ class Appointment:
     @property
     def is_booked(self) -> bool:
         return self.status == BOOKED
+
+    @property
+    def overbooked(self) -> bool:
+        return bool(self.overbook_reason)
 
     def can_change(self, *, now: datetime, cutoff: timedelta) -> bool:
         """Whether the patient may still cancel or move it themselves."""
@@ -279,12 +284,8 @@ def new_booking_id() -> str:
 
 
 def new_appointment(
-    *, appointment_id: str, patient_id: str, patient_name: str, slot: Slot, provider_name: str, reason: str, at: str,
-    overbook_reason: str = "",
+    *, appointment_id: str, patient_id: str, patient_name: str, slot: Slot, provider_name: str, reason: str, at: str
 ) -> Appointment:
-    locks = () if overbook_reason else lock_ids(
-        provider_id=slot.provider_id, patient_id=patient_id, start=slot.start, end=slot.end
-    )
     return Appointment(
         appointment_id=appointment_id,
         patient_id=patient_id,
@@ -296,9 +297,15 @@ def new_appointment(
         created_at=at,
         patient_name=patient_name,
         provider_name=provider_name,
-        lock_ids=locks,
-        overbook_reason=overbook_reason,
+        lock_ids=lock_ids(provider_id=slot.provider_id, patient_id=patient_id, start=slot.start, end=slot.end),
     )
+
+
+def as_overbooking(appointment: Appointment, *, reason: str) -> Appointment:
+    """The same booking made on top of the one that holds the doctor's time:
+    only the patient's locks (the patient still cannot be in two places)."""
+    patient_locks = tuple(lock for lock in appointment.lock_ids if lock.startswith(PATIENT_LOCK_PREFIX))
+    return replace(appointment, lock_ids=patient_locks, overbook_reason=reason)
 
 
 # --- Checking availability a doctor enters --------------------------------------

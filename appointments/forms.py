@@ -4,7 +4,8 @@ checks (appointments.domain) are the same ones the service applies."""
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timezone
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.conf import settings
@@ -24,6 +25,7 @@ from appointments.domain import (
     WeeklyRule,
     availability_problems,
     from_iso,
+    local_moment,
 )
 from clinicians.domain import SPECIALTIES
 from medisecure.forms import ErrorSummaryMixin, TextField
@@ -248,3 +250,57 @@ class WeekForm(forms.Form):
 class AppointmentListForm(forms.Form):
     when = forms.ChoiceField(required=False, choices=(("upcoming", "Upcoming"), ("past", "Past")))
     page = forms.CharField(required=False, max_length=2048)
+
+
+# --- Overbooking (the admin) ----------------------------------------------------------
+
+
+class OverbookForm(ErrorSummaryMixin, forms.Form):
+    """An admin's overbooking: who, with whom, when (clinic time) and why."""
+
+    doctor_email = forms.EmailField(
+        label="Doctor's email", max_length=254, help_text="The email the doctor signs in with.",
+        error_messages={"required": "Enter the doctor's email.", "invalid": "Enter an email address, e.g. name@example.com."},
+    )
+    patient_email = forms.EmailField(
+        label="Patient's email", max_length=254, help_text="Exactly as on the patient's record.",
+        error_messages={"required": "Enter the patient's email.", "invalid": "Enter an email address, e.g. name@example.com."},
+    )
+    day = forms.DateField(
+        label="Date", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"), input_formats=["%Y-%m-%d"],
+        error_messages={"required": "Enter the date.", "invalid": "Enter the date as year-month-day, e.g. 2026-12-24."},
+    )
+    start = ClockTimeField(label="Time (clinic time)", error_messages={
+        "required": "Enter the time the appointment starts.", "invalid": "Enter a time as hours:minutes, e.g. 09:00 or 13:30.",
+    })
+    visit_reason = TextField(
+        label="Reason for the visit", required=False, multiline=True, max_length=REASON_MAX_LENGTH,
+        help_text="Optional; the doctor sees it.", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer."},
+    )
+    overbook_reason = TextField(
+        label="Why this time is overbooked", multiline=True, max_length=REASON_MAX_LENGTH,
+        help_text="Kept with the appointment.", widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": "Say why the doctor must see this patient at a time already taken.",
+            "max_length": f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer.",
+        },
+    )
+    appointment_id = forms.RegexField(regex=APPOINTMENT_ID_PATTERN, widget=forms.HiddenInput)
+
+    def clean_doctor_email(self):
+        return self.cleaned_data["doctor_email"].strip().lower()
+
+    def clean_patient_email(self):
+        return self.cleaned_data["patient_email"].strip().lower()
+
+    def clean(self):
+        data = super().clean()
+        if data.get("day") and data.get("start"):
+            moment = local_moment(data["day"], data["start"], ZoneInfo(settings.CLINIC_TIME_ZONE))
+            if moment is None:
+                self.add_error("start", "The clocks skip that time on that date. Choose another time.")
+            else:
+                data["starts_at"] = moment.astimezone(timezone.utc)
+        return data
+

@@ -20,7 +20,6 @@ from zoneinfo import ZoneInfo
 
 from botocore.exceptions import ClientError
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 
 from appointments import emails, repository
 from appointments.domain import (
@@ -44,7 +43,6 @@ from audit.services import Actor, AuditWriteFailed, audit_record, next_chain
 from clinicians import repository as providers
 from clinicians.domain import SPECIALTIES, Provider
 from medisecure import clock, dynamo, mail
-from medisecure.identity.roles import Role
 from patients import repository as patients
 from patients.domain import Patient
 
@@ -572,51 +570,6 @@ def _remind(appointment: Appointment) -> bool:
         logger.warning("reminder for appointment %s not audited; not sent", appointment.appointment_id)
         return False
     return _send(emails.reminder(to=patient.email, first_name=patient.given_name, appointment=appointment))
-
-
-# --- Overbooking -----------------------------------------------------------------------
-
-
-def appointment_overbook(
-    *, request, provider_id: str, patient_id: str, start: datetime, reason: str, overbook_reason: str, appointment_id: str
-) -> Booked:
-    """An admin books a patient into a doctor's slot even though it is taken,
-    saying why: the appointment (holding no locks, so the slot's owner keeps
-    theirs), the care-team link and the audit event in one transaction; then
-    the patient's confirmation. Anyone else is refused (PermissionDenied,
-    audited). The slot must still be on the doctor's grid and ahead."""
-    if request.user.role != Role.ADMIN.value:
-        audit_record(
-            request=request, action="appointment.overbook", outcome=DENIED, resource_type="appointment",
-            resource_id=appointment_id, detail={"reason": "not_admin"},
-        )
-        raise PermissionDenied
-    reads = repository.booking_reads(provider_id=provider_id, patient_id=patient_id, chain_id=next_chain())
-    if reads.provider is None:
-        raise DoctorNotFound
-    if reads.patient is None:
-        raise PatientRecordMissing
-    slot = slot_starting(reads.availability, start, clinic_zone(), now=clock.now(), horizon=_horizon())
-    appointment = new_appointment(
-        appointment_id=appointment_id, patient_id=patient_id, patient_name=reads.patient.full_name, slot=slot,
-        provider_name=reads.provider.display_name, reason=reason, at=to_iso(clock.now()),
-        overbook_reason=overbook_reason,
-    )
-    writes = repository.book_entries(appointment)
-    if not reads.in_care_team:
-        writes.append(patients.care_team_add_entry(
-            patient=reads.patient, provider_id=provider_id, since=appointment.created_at, reason=CARE_TEAM_REASON
-        ))
-    try:
-        _audit_appointment(
-            request, "appointment.overbook", appointment, outcome=ALLOWED, with_writes=writes, head=reads.head,
-            detail={"provider_id": provider_id, "start": to_iso(appointment.start)},
-        )
-    except ClientError as error:
-        if dynamo.is_conditional_failure(error):
-            raise ConcurrentUpdate from error  # the same id again, or the care team changed: try again
-        raise
-    return Booked(appointment, emailed=_send_confirmation(reads.patient, appointment))
 
 
 # --- A doctor's schedule ---------------------------------------------------------------

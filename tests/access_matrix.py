@@ -123,6 +123,9 @@ from tests.matrix_records import RECORD_ROUTES  # noqa: E402
 from tests.matrix_resilience import RESILIENCE_ROUTES  # noqa: E402
 
 ROUTES += DOCUMENT_ROUTES + APPOINTMENT_ROUTES + RECORD_ROUTES + RESILIENCE_ROUTES
+from tests.matrix_appointment_extras import APPOINTMENT_EXTRA_ROUTES  # noqa: E402
+
+ROUTES += APPOINTMENT_EXTRA_ROUTES
 
 # Routes reached only as steps of a flow, each tested where the flow is.
 FLOW_ROUTES = {

@@ -262,6 +262,8 @@ TARGETS: tuple[FormTarget, ...] = (
 from tests.forms_appointments import APPOINTMENT_TARGETS  # noqa: E402
 
 TARGETS += APPOINTMENT_TARGETS
+from tests.forms_appointment_extras import APPOINTMENT_EXTRA_TARGETS  # noqa: E402
+TARGETS += APPOINTMENT_EXTRA_TARGETS
 
 from tests.forms_records import RECORD_TARGETS  # noqa: E402
 

@@ -4,7 +4,6 @@ booking writes, what it refuses, and what the patient is told."""
 from datetime import time, timedelta
 
 import pytest
-from django.core.exceptions import PermissionDenied
 
 from appointments import repository, services
 from appointments.domain import IN_PAST, NOT_ON_GRID, OUTSIDE_AVAILABILITY, SlotRefused, WeeklyRule, new_booking_id
@@ -167,37 +166,3 @@ def test_a_doctors_appointments_are_listed_by_date_range(doctor_hours):
 
     assert [a.appointment_id for a in tuesday] == [first.appointment_id]
     assert [a.appointment_id for a in both] == [first.appointment_id, second.appointment_id]
-
-
-def _overbook(person, cast, start=TUESDAY_NINE, role=None):
-    return services.appointment_overbook(
-        request=request_as(person, role), provider_id=cast.doctor.sub, patient_id=cast.other_patient.sub, start=start,
-        reason="Review of results", overbook_reason="Urgent: results came back abnormal", appointment_id=new_booking_id(),
-    )
-
-
-def test_an_admin_overbooks_a_taken_slot_with_a_reason_leaving_the_owners_locks(doctor_hours):
-    cast = doctor_hours
-    owner = book(cast.patient, cast.doctor).appointment
-
-    extra = _overbook(cast.admin, cast).appointment
-
-    assert {a.appointment_id for a in appointments()} == {owner.appointment_id, extra.appointment_id}
-    assert set(locks().values()) == {owner.appointment_id}
-    assert extra.overbook_reason == "Urgent: results came back abnormal" and extra.lock_ids == ()
-    events, _ = audit_log.list_by("userId", cast.admin.sub)
-    assert [(e.action, e.outcome) for e in events] == [("appointment.overbook", "allowed")]
-    assert "abnormal" not in str(events[0].detail)
-    services.appointment_cancel(request=request_as(cast.other_patient), appointment_id=extra.appointment_id)
-    assert set(locks().values()) == {owner.appointment_id}
-
-
-def test_nobody_but_an_admin_may_overbook(doctor_hours):
-    cast = doctor_hours
-    book(cast.patient, cast.doctor)
-
-    for person in (cast.doctor, cast.patient):
-        with pytest.raises(PermissionDenied):
-            _overbook(person, cast)
-
-    assert len(appointments()) == 1
