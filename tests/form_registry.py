@@ -29,6 +29,7 @@ from clinicians.forms import (
 from medisecure.forms import PageForm
 from medisecure.identity.forms import TotpCodeForm
 from patients import repository as patient_repository
+from patients.documents_forms import DocumentUploadForm
 from patients.forms import ProfileForm, SignupForm, VerifyCodeForm
 from tests.access_matrix import ADMIN, ANONYMOUS, DOCTOR, MARKETER, PATIENT
 from tests.support import TEST_PASSWORD
@@ -84,6 +85,9 @@ class FormTarget:
     def id(self) -> str:
         return f"{self.method} {self.name} ({self.form.__name__ if self.form else 'no form'})"
 
+
+# An upload the form refuses is answered 400, with the field's error.
+UPLOAD_STATUSES = frozenset({302, 400})
 
 # A page token we did not issue (for this list) is refused with a 404,
 # like an id that names nothing (tests/test_id_swapping.py).
@@ -164,6 +168,14 @@ def _bulk_decision(setup: Setup) -> dict:
     }
 
 
+def _document(setup: Setup) -> dict:
+    return {"document": Upload("lab-result.pdf", PDF, "application/pdf")}
+
+
+def _chart(setup: Setup) -> str:
+    return f"/doctor/patients/{setup.cast.patient.sub}/documents/"
+
+
 def _begin_mfa_enrolment(setup: Setup) -> None:
     assert setup.client.post("/account/mfa/", {"start": "1"}).status_code == 302
 
@@ -204,6 +216,14 @@ TARGETS: tuple[FormTarget, ...] = (
         lambda setup: f"/admin/clinicians/application/{setup.made['application'].application_id}/decide/",
         prepare=_submit_application,
     ),
+    FormTarget(
+        "patients:document_upload", PATIENT, DocumentUploadForm, _document, _fixed("/patient/documents/upload/"),
+        statuses=UPLOAD_STATUSES,
+    ),
+    FormTarget(
+        "clinicians:chart_document_upload", DOCTOR, DocumentUploadForm, _document,
+        lambda setup: f"{_chart(setup)}upload/", statuses=UPLOAD_STATUSES,
+    ),
     # Query-string forms: filters and page tokens.
     FormTarget(
         "admin:clinicians_application_changelist", ADMIN, ApplicationListForm,
@@ -212,6 +232,14 @@ TARGETS: tuple[FormTarget, ...] = (
     ),
     FormTarget("clinicians:home", DOCTOR, PageForm, lambda setup: {"page": ""}, _fixed("/doctor/"), method="GET",
                statuses=WITH_PAGE_TOKEN),
+    FormTarget(
+        "patients:documents", PATIENT, PageForm, lambda setup: {"page": ""}, _fixed("/patient/documents/"),
+        method="GET", statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget(
+        "clinicians:chart_documents", DOCTOR, PageForm, lambda setup: {"page": ""}, _chart, method="GET",
+        statuses=WITH_PAGE_TOKEN,
+    ),
     FormTarget(
         "marketing", MARKETER, DirectoryFilterForm, lambda setup: {"specialty": "Cardiology", "page": ""},
         _fixed("/marketing/"), method="GET", statuses=WITH_PAGE_TOKEN,

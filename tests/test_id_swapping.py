@@ -18,7 +18,9 @@ from django.urls import resolve
 from audit import repository as audit_log
 from medisecure import dynamo
 from tests.access_matrix import ANONYMOUS, DOCTOR, EVERYONE, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, ROUTES
-from tests.form_registry import TARGETS
+from patients.documents_domain import reference_of
+from patients.tests.documents_support import document_items
+from tests.form_registry import TARGETS, Setup, _document, materialize
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +38,27 @@ MALFORMED_IDS = (
     "CA-0000-0000-0000-0000' --",
 )
 
-# A page whose address names a record owned by someone: how to name one that
-# belongs to someone the page's person has no relationship with. A page open
-# to patients or doctors whose address holds an id must be listed here
+def _others_document(cast) -> str:
+    """A document of the other patient's, uploaded through their own page."""
+    from django.test import Client
+
+    owner = Client()
+    sign_in(owner, cast.other_patient.email)
+    assert owner.post("/patient/documents/upload/", materialize(_document(None))).status_code == 302
+    [item] = document_items(cast.other_patient.sub)
+    return reference_of(item["documentKey"])
+
+
+# A page whose address names a record owned by someone: who opens it, and the
+# ids of a record that belongs to someone they have no relationship with. A
+# page open to patients or doctors whose address holds an id must be listed
 # (test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped).
-FOREIGN_IDS: dict = {}
+FOREIGN_IDS: dict = {
+    "clinicians:chart_documents": lambda cast: (DOCTOR, {"patient_id": cast.other_patient.sub}),
+    "clinicians:chart_document_upload": lambda cast: (DOCTOR, {"patient_id": cast.other_patient.sub}),
+    "clinicians:chart_document_download": lambda cast: (DOCTOR, {"patient_id": cast.other_patient.sub}),
+    "patients:document_download": lambda cast: (PATIENT, {"reference": _others_document(cast)}),
+}
 
 RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
 
@@ -69,17 +87,32 @@ def _same_shape(value: str, rng: random.Random) -> str:
     return "".join(swap(character) for character in value)
 
 
-def _swapped_path(route, kwargs: dict, name: str, value: str) -> str:
-    return route.path.replace(quote(str(kwargs[name]), safe=":"), quote(value, safe=""), 1)
+def _real_ids(route, cast) -> tuple[str, dict]:
+    path = route.url(cast)
+    return path, resolve(path.split("?")[0]).kwargs
+
+
+def _swapped_path(path: str, kwargs: dict, name: str, value: str) -> str:
+    return path.replace(quote(str(kwargs[name]), safe=":"), quote(value, safe=""), 1)
 
 
 def _actor(route) -> str:
     return sorted(route.allowed - {ANONYMOUS})[0]
 
 
-def _request(client, route, path: str):
-    # A page that only takes a POST (405 to the matrix's GET) is posted to.
-    return client.post(path, {}) if route.ok_status == 405 else client.get(path)
+POSTED = {target.name: target for target in TARGETS if target.method == "POST"}
+
+
+def _requester(client, cast, route):
+    """Opens a page; one that only takes a POST (405 to the matrix's GET) is
+    sent its form's valid baseline, so the id is what is refused, not the form."""
+    if route.ok_status != 405:
+        return client.get
+    target = POSTED[route.name]
+    setup = Setup(cast=cast, client=client)
+    if target.prepare:
+        target.prepare(setup)
+    return lambda path: client.post(path, materialize(target.baseline(setup)))
 
 
 def _comparable(html: bytes) -> str:
@@ -100,18 +133,20 @@ def _assert_refused_alike(response, reference, person, denials_before: int):
     assert len(_denials_of(person.sub)) == denials_before + 1
 
 
-@pytest.mark.parametrize("route, kwargs", ROUTES_WITH_IDS, ids=[route.name for route, _ in ROUTES_WITH_IDS])
-def test_a_random_or_malformed_id_is_a_404_that_is_audited_and_tells_nothing(client, cast, route, kwargs):
+@pytest.mark.parametrize("route", [route for route, _ in ROUTES_WITH_IDS], ids=lambda route: route.name)
+def test_a_random_or_malformed_id_is_a_404_that_is_audited_and_tells_nothing(client, cast, route):
     person = getattr(cast, _actor(route))
     sign_in(client, person.email)
+    path, kwargs = _real_ids(route, cast)
     rng = random.Random(route.name)
+    request = _requester(client, cast, route)
     for name, value in kwargs.items():
-        reference = _request(client, route, _swapped_path(route, kwargs, name, _same_shape(str(value), rng)))
+        reference = request(_swapped_path(path, kwargs, name, _same_shape(str(value), rng)))
         assert reference.status_code == 404, (route.name, name)
         for bad in (_same_shape(str(value), rng), *MALFORMED_IDS):
             denials = len(_denials_of(person.sub))
 
-            response = _request(client, route, _swapped_path(route, kwargs, name, bad))
+            response = request(_swapped_path(path, kwargs, name, bad))
 
             _assert_refused_alike(response, reference, person, denials)
 
@@ -126,23 +161,27 @@ def test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped():
     assert owned - set(FOREIGN_IDS) == set()
 
 
-def test_another_persons_record_is_refused_like_a_missing_one(client, cast):
-    for route_name, foreign_of in FOREIGN_IDS.items():
-        route, kwargs = next((route, kwargs) for route, kwargs in ROUTES_WITH_IDS if route.name == route_name)
-        actor, foreign = foreign_of(cast)
-        person = getattr(cast, actor)
-        sign_in(client, person.email)
-        reference = _request(client, route, route.path)  # the matrix's own path names nothing real for them
-        path = route.path
-        for name, value in foreign.items():
-            path = path.replace(quote(str(kwargs[name]), safe=":"), quote(value, safe=""), 1)
-        denials = len(_denials_of(person.sub))
+@pytest.mark.parametrize("route_name", sorted(FOREIGN_IDS))
+def test_another_persons_record_is_refused_like_a_missing_one(client, cast, route_name):
+    route = next(route for route, _ in ROUTES_WITH_IDS if route.name == route_name)
+    actor, foreign = FOREIGN_IDS[route_name](cast)
+    person = getattr(cast, actor)
+    sign_in(client, person.email)
+    path, kwargs = _real_ids(route, cast)
+    rng = random.Random(route_name)
+    missing = path
+    for name, value in foreign.items():
+        missing = _swapped_path(missing, kwargs, name, _same_shape(str(kwargs[name]), rng))
+        path = _swapped_path(path, kwargs, name, value)
+    request = _requester(client, cast, route)
+    reference = request(missing)
+    denials = len(_denials_of(person.sub))
 
-        response = _request(client, route, path)
+    response = request(path)
 
-        _assert_refused_alike(response, reference, person, denials)
-        for value in foreign.values():
-            assert value not in response.content.decode(), route_name
+    _assert_refused_alike(response, reference, person, denials)
+    for value in foreign.values():
+        assert value not in response.content.decode(), route_name
 
 
 # --- Page tokens ---------------------------------------------------------------------
@@ -179,8 +218,9 @@ def _tokens(cast) -> dict:
 def test_a_page_token_from_another_list_tampered_or_forged_is_refused_and_audited(client, cast, target):
     person = getattr(cast, target.actor)
     sign_in(client, person.email)
-    path = target.path(None)
-    query = {key: value for key, value in target.baseline(_Baseline(cast)).items() if value}
+    setup = Setup(cast=cast, client=client)
+    path = target.path(setup)
+    query = {key: value for key, value in target.baseline(setup).items() if value}
     reference = client.get(path, {**query, "page": _tampered(_tokens(cast)["random"])})
     for kind, token in _tokens(cast).items():
         denials = len(_denials_of(person.sub))
@@ -191,7 +231,7 @@ def test_a_page_token_from_another_list_tampered_or_forged_is_refused_and_audite
         assert _comparable(response.content) == _comparable(reference.content), kind
         denials_now = _denials_of(person.sub)
         assert len(denials_now) == denials + 1, kind
-        assert denials_now[0].action == "access.not_found" and denials_now[0].detail == {"page_token": "refused"}
+        assert denials_now[0].action == "access.not_found" and denials_now[0].detail["page_token"] == "refused"
 
 
 def test_the_doctors_own_page_token_does_not_open_another_doctors_list(client, cast):
@@ -206,9 +246,3 @@ def test_the_doctors_own_page_token_does_not_open_another_doctors_list(client, c
     assert response.status_code == 404
     assert cast.patient.sub not in response.content.decode()
 
-
-class _Baseline:
-    """What list baselines read: the cast only."""
-
-    def __init__(self, cast):
-        self.cast = cast
