@@ -1,0 +1,183 @@
+"""What the benchmarks share: a private local AWS stack with the portal's
+resources and the demo cast, the portal's settings pointed at it, people
+signed in through the real sign-in flow, and DynamoDB calls counted at
+botocore's hooks (round trips, items read, time spent inside them)."""
+
+from __future__ import annotations
+
+import os
+import statistics
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+from deploy.local.process import LocalStack
+
+BENCH_PASSWORD = "Correct-Horse-9-Battery!"
+
+
+def environment(stack_url: str, *, prefix: str = "bench-") -> dict:
+    """The settings a benchmark runs the portal with (as the test session does)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "medisecure.settings",
+        "MEDISECURE_ENV": "local",
+        "LOCAL_STACK_URL": stack_url,
+        "TABLE_PREFIX": prefix,
+        "DOCUMENTS_BUCKET": f"{prefix}documents",
+        "COGNITO_USER_POOL_NAME": f"medisecure-{prefix.strip('-')}",
+        "COGNITO_USER_POOL_ID": "",
+        "COGNITO_APP_CLIENT_ID": "",
+        "COGNITO_APP_CLIENT_SECRET": "",
+        "SITE_URL": "http://testserver",
+        "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
+        "DJANGO_DEBUG": "false",
+        "STAFF_MFA_REQUIRED": "false",
+    }
+
+
+def start() -> LocalStack:
+    """A fresh stack with every table, the user pool, bucket and SES identity,
+    Django set up in this process to use it."""
+    stack = LocalStack().start()
+    os.environ.update(environment(stack.url))
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    from medisecure import bootstrap
+
+    bootstrap.ensure_tables()
+    ids, _ = bootstrap.ensure_user_pool()
+    bootstrap.ensure_bucket()
+    bootstrap.ensure_email()
+    settings.COGNITO_USER_POOL_ID = ids.user_pool_id
+    settings.OIDC_RP_CLIENT_ID = ids.client_id
+    settings.OIDC_RP_CLIENT_SECRET = ids.client_secret
+    settings.COGNITO_ISSUER = f"{settings.LOCAL_STACK_URL}/{ids.user_pool_id}"
+    settings.OIDC_OP_JWKS_ENDPOINT = f"{settings.COGNITO_ISSUER}/.well-known/jwks.json"
+    return stack
+
+
+def demo_cast() -> dict:
+    """The demo accounts (patient, doctor, admin, marketer) by role name."""
+    from medisecure import seeding
+
+    return {result.role.value: result for result in seeding.demo_cast_seed(password=BENCH_PASSWORD)}
+
+
+def pool_environment() -> dict:
+    """The settings another process (gunicorn) needs to reach this pool."""
+    from django.conf import settings
+
+    return {
+        "COGNITO_USER_POOL_ID": settings.COGNITO_USER_POOL_ID,
+        "COGNITO_APP_CLIENT_ID": settings.OIDC_RP_CLIENT_ID,
+        "COGNITO_APP_CLIENT_SECRET": settings.OIDC_RP_CLIENT_SECRET,
+    }
+
+
+def test_database() -> None:
+    """Django's own tables (users, sessions) in an in-memory database, and
+    'testserver' allowed, as in the test suite."""
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    setup_test_environment()
+    connection.creation.create_test_db(verbosity=0, serialize=False)
+
+
+def signed_in(email: str):
+    """A Django test client signed in through the portal's OIDC flow and the
+    local stack's hosted sign-in page."""
+    from django.test import Client
+
+    from tests.support import sign_in
+
+    client = Client()
+    sign_in(client, email, BENCH_PASSWORD)
+    return client
+
+
+def demo_email(role: str) -> str:
+    return f"{role}@medisecure.test"
+
+
+# --- Counting DynamoDB calls ----------------------------------------------------
+
+
+@dataclass
+class Calls:
+    """DynamoDB round trips, the items they read, and the seconds spent in
+    them (sending, the emulator's work, parsing), for the calls made on this
+    thread since the last reset."""
+
+    round_trips: Counter = field(default_factory=Counter)
+    items_read: int = 0
+    seconds: float = 0.0
+
+    def reset(self) -> None:
+        self.round_trips = Counter()
+        self.items_read = 0
+        self.seconds = 0.0
+
+
+class DynamoCounter:
+    def __init__(self):
+        self._local = threading.local()
+
+    def calls(self) -> Calls:
+        if not hasattr(self._local, "calls"):
+            self._local.calls = Calls()
+        return self._local.calls
+
+    def __enter__(self):
+        from medisecure import aws
+
+        events = aws.client("dynamodb").meta.events
+        events.register("before-send.dynamodb", self._sent)
+        events.register("before-call.dynamodb", self._started)
+        events.register("after-call.dynamodb", self._finished)
+        return self
+
+    def __exit__(self, *exc):
+        from medisecure import aws
+
+        events = aws.client("dynamodb").meta.events
+        events.unregister("before-send.dynamodb", self._sent)
+        events.unregister("before-call.dynamodb", self._started)
+        events.unregister("after-call.dynamodb", self._finished)
+
+    def _sent(self, request, event_name, **kwargs):
+        self.calls().round_trips[event_name.rsplit(".", 1)[-1]] += 1
+
+    def _started(self, **kwargs):
+        self._local.started = time.perf_counter()
+
+    def _finished(self, http_response, parsed, model, **kwargs):
+        calls = self.calls()
+        calls.seconds += time.perf_counter() - getattr(self._local, "started", time.perf_counter())
+        calls.items_read += items_read(model.name, parsed)
+
+
+def items_read(operation: str, parsed: dict) -> int:
+    """Items DynamoDB read to answer (what a read is billed by): a Query or
+    Scan's ScannedCount, not just the items it returned."""
+    if operation in ("Query", "Scan"):
+        return int(parsed.get("ScannedCount", 0))
+    if operation == "GetItem":
+        return 1 if parsed.get("Item") else 0
+    if operation == "BatchGetItem":
+        return sum(len(items) for items in parsed.get("Responses", {}).values())
+    return 0
+
+
+def median_p95(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    return statistics.median(ordered), ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def machine_load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.1f} (1 min), {five:.1f} (5 min) on {os.cpu_count()} CPUs"
