@@ -17,7 +17,7 @@ from deploy.local.process import LocalStack
 BENCH_PASSWORD = "Correct-Horse-9-Battery!"
 
 
-def environment(stack_url: str, *, prefix: str = "bench-") -> dict:
+def environment(stack_url: str, *, prefix: str = "bench-", site_url: str = "http://testserver") -> dict:
     """The settings a benchmark runs the portal with (as the test session does)."""
     return {
         "DJANGO_SETTINGS_MODULE": "medisecure.settings",
@@ -29,18 +29,18 @@ def environment(stack_url: str, *, prefix: str = "bench-") -> dict:
         "COGNITO_USER_POOL_ID": "",
         "COGNITO_APP_CLIENT_ID": "",
         "COGNITO_APP_CLIENT_SECRET": "",
-        "SITE_URL": "http://testserver",
+        "SITE_URL": site_url,
         "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1,localhost",
         "DJANGO_DEBUG": "false",
         "STAFF_MFA_REQUIRED": "false",
     }
 
 
-def start() -> LocalStack:
+def start(*, site_url: str = "http://testserver") -> LocalStack:
     """A fresh stack with every table, the user pool, bucket and SES identity,
     Django set up in this process to use it."""
     stack = LocalStack().start()
-    os.environ.update(environment(stack.url))
+    os.environ.update(environment(stack.url, site_url=site_url))
     import django
 
     django.setup()
@@ -65,6 +65,27 @@ def demo_cast() -> dict:
     from medisecure import seeding
 
     return {result.role.value: result for result in seeding.demo_cast_seed(password=BENCH_PASSWORD)}
+
+
+def patients_of_the_demo_doctor(count: int) -> list[str]:
+    """`count` more patients, each in the demo doctor's care (one person, one
+    browser: signing in again elsewhere ends a person's earlier session)."""
+    from datetime import datetime, timezone
+
+    from medisecure import seeding
+    from medisecure.identity.roles import Role
+    from patients import repository as patients
+
+    doctor = demo_cast()["doctor"]
+    emails = []
+    for number in range(count):
+        person = seeding.SeedPerson(f"bench.patient{number}@medisecure.test", Role.PATIENT, "Bench", f"Patient{number}",
+                                    "1980-01-01")
+        result = seeding.user_seed(person=person, password=BENCH_PASSWORD)
+        patients.care_team_add(patient=patients.get(result.sub), provider_id=doctor.sub,
+                               since=datetime.now(timezone.utc).isoformat(), reason="Bench")
+        emails.append(person.email)
+    return emails
 
 
 def pool_environment() -> dict:
