@@ -39,7 +39,7 @@ def _upload(request, patient_id):
     back_url = reverse("clinicians:chart_documents", args=[patient_id])
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "patients/document_upload.html", {"form": form, "back_url": back_url}, status=400)
+        return render(request, "patients/document_upload.html", {"form": form, "back_url": back_url})
     try:
         services.chart_document_upload(request=request, patient_id=patient_id, upload=form.upload())
     except services.DocumentStorageUnavailable:

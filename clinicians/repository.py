@@ -36,6 +36,15 @@ def _from(values: dict) -> Provider:
     )
 
 
+def provider_key(provider_id: str) -> dict:
+    """The key of the provider's item, for reading it together with others."""
+    return {"providerId": provider_id}
+
+
+def provider_from(values: dict | None) -> Provider | None:
+    return _from(values) if values else None
+
+
 def _provider_values(provider: Provider) -> dict:
     return {
         "providerId": provider.provider_id,
@@ -351,3 +360,10 @@ def scan_url(scan: LicenceFile, *, download_name: str, expires_seconds: int) -> 
         },
         expire=expires_seconds,
     )
+
+
+def get_by_email(email: str) -> Provider | None:
+    page = dynamo.query_page(
+        PROVIDERS, Key("email").eq(email), index="EmailIndex", list_name=f"provider-email:{email}", limit=1
+    )
+    return _from(page.items[0]) if page.items else None

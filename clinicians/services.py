@@ -30,9 +30,10 @@ from clinicians.domain import (
     is_application_reference,
     new_application_id,
 )
-from medisecure import mail
+from medisecure import mail, rate_limits
 from medisecure.identity import cognito
 from medisecure.identity.roles import Role
+from medisecure.middleware import client_ip
 from medisecure.passwords import PASSWORD_POLICY, generate_password
 from patients import repository as patients
 from patients.domain import CareTeamMember
@@ -160,7 +161,9 @@ def _now() -> str:
 def application_submit(*, request, details: ApplicationDetails, scan, scan_type: str) -> Submission:
     """Store the scan, then the application with its email's guard and the
     audit event in one transaction. Raises PendingApplicationExists (the
-    scan is removed again) when the email has an application open."""
+    scan is removed again) when the email has an application open, or
+    RateLimited (nothing stored) when this client address has sent too many."""
+    rate_limits.rate_limit_attempt(name=rate_limits.CLINICIAN_APPLY, subject=client_ip(request))
     key = repository.scan_store(scan, content_type=scan_type)
     application = Application(
         application_id=new_application_id(),

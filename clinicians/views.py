@@ -5,9 +5,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from clinicians import services
 from clinicians.domain import LICENCE_SCAN_MAX_BYTES
 from clinicians.forms import ApplicationForm, DirectoryFilterForm
+from medisecure import errors
 from medisecure.forms import PageForm
 from medisecure.identity.access import public, role_required
 from medisecure.identity.roles import Role
+from medisecure.rate_limits import RateLimited
 from medisecure.uploads import SizeCapUploadHandler
 
 
@@ -58,6 +60,12 @@ def _apply(request):
                 details=form.details(),
                 scan=form.cleaned_data["licence_scan"],
                 scan_type=form.scan_type,
+            )
+        except RateLimited as limited:
+            form.add_error(None, errors.too_many_attempts_message(limited.retry_after_seconds))
+            return errors.too_many_attempts(
+                render(request, "clinicians/apply.html", {"form": form}),
+                retry_after_seconds=limited.retry_after_seconds,
             )
         except services.PendingApplicationExists:
             form.add_error(

@@ -35,6 +35,7 @@ def build_client(
     endpoint_url: str | None = None,
     access_key_id: str | None = None,
     secret_access_key: str | None = None,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
 ):
     """Build a client with the project's retry and timeout policy.
 
@@ -45,7 +46,7 @@ def build_client(
         region_name=region,
         retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
         connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=READ_TIMEOUT_SECONDS,
+        read_timeout=read_timeout,
         # S3 presigned URLs must name the regional endpoint with SigV4.
         signature_version="s3v4" if service == "s3" else None,
         s3={"addressing_style": "path"} if endpoint_url and service == "s3" else None,

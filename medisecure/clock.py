@@ -15,3 +15,7 @@ def now() -> datetime:
 
 def epoch_seconds(moment: datetime) -> int:
     return int(moment.timestamp())
+
+
+def from_epoch_seconds(seconds: int) -> datetime:
+    return datetime.fromtimestamp(seconds, timezone.utc)

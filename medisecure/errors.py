@@ -47,3 +47,16 @@ def service_unavailable(request, *, retry_after: int = 30):
     response = render(request, "errors/503.html", status=503)
     response["Retry-After"] = str(retry_after)
     return response
+
+
+def too_many_attempts_message(retry_after_seconds: int) -> str:
+    minutes = max(1, -(-retry_after_seconds // 60))
+    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+    return f"Too many attempts from your network in a short time. Nothing was saved or sent. Please try again in {wait}."
+
+
+def too_many_attempts(response, *, retry_after_seconds: int):
+    """Marks a form page re-rendered with the rate limit's message as 429."""
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after_seconds)
+    return response

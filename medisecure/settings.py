@@ -64,6 +64,18 @@ SES_SENDER = env.str("SES_SENDER", default="no-reply@medisecure.test")
 SES_CONFIGURATION_SET = env.str("SES_CONFIGURATION_SET", default="medisecure-local")
 AUDIT_CHAIN_COUNT = env.int("AUDIT_CHAIN_COUNT", default=8)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365 + 2)
+# Emergency ("break the glass") access to a chart outside the doctor's care
+# team: how long a grant lasts, and who is emailed the moment one is taken.
+EMERGENCY_ACCESS_MINUTES = env.int("EMERGENCY_ACCESS_MINUTES", default=60)
+EMERGENCY_ACCESS_NOTIFY = env.list(
+    "EMERGENCY_ACCESS_NOTIFY", default=[] if IS_PRODUCTION else ["admin@medisecure.test"]
+)
+
+# --- Appointments -----------------------------------------------------------
+# A patient may cancel or move an appointment until this long before it starts.
+APPOINTMENT_CHANGE_CUTOFF_HOURS = env.int("APPOINTMENT_CHANGE_CUTOFF_HOURS", default=24)
+# How far ahead patients may book.
+BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=4)
 
 # --- Patient self-signup -----------------------------------------------------
 # Keys the HMAC of every one-time code and seals the password a person chose
@@ -80,6 +92,20 @@ SIGNUP_SENDS_PER_HOUR = env.int("SIGNUP_SENDS_PER_HOUR", default=5)
 SIGNUP_PENDING_HOURS = env.int("SIGNUP_PENDING_HOURS", default=24)
 # Phone numbers typed without a country code are read as this region's.
 PHONE_DEFAULT_REGION = env.str("PHONE_DEFAULT_REGION", default="US")
+
+# --- Rate limits (medisecure.rate_limits) --------------------------------------
+# Attempts per client address in a fixed window. Generous for people behind
+# one clinic or office address; tight enough that a script gets nowhere.
+RATE_LIMITS = {
+    "signup_start": {
+        "attempts": env.int("RATE_LIMIT_SIGNUP_STARTS", default=20),
+        "window_seconds": 3600,
+    },
+    "clinician_apply": {
+        "attempts": env.int("RATE_LIMIT_CLINICIAN_APPLICATIONS", default=10),
+        "window_seconds": 3600,
+    },
+}
 
 # --- Cognito / OpenID Connect ------------------------------------------------
 COGNITO_USER_POOL_NAME = env.str("COGNITO_USER_POOL_NAME", default="medisecure-local")
@@ -222,6 +248,8 @@ AUTH_PASSWORD_VALIDATORS = []  # no Django user has a usable password
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
+# The zone doctors enter their hours in and patients see times in.
+CLINIC_TIME_ZONE = TIME_ZONE
 USE_I18N = True
 USE_TZ = True
 

@@ -42,7 +42,12 @@ class Table:
 PATIENTS = Table(
     "patients",
     Key("patientId"),
-    indexes=(Index("EmailIndex", Key("email")),),
+    indexes=(
+        Index("EmailIndex", Key("email")),
+        # "<family>#<given>#<date of birth>", casefolded: emergency access
+        # finds a patient only by their exact name and date of birth.
+        Index("NameBirthIndex", Key("nameBirthKey")),
+    ),
 )
 MEDICAL_RECORDS = Table("medical-records", Key("patientId"), Key("recordKey"))
 DOCUMENTS = Table(
@@ -75,7 +80,20 @@ APPOINTMENTS = Table(
         Index("ProviderAppointmentsIndex", Key("providerId"), Key("scheduledDateTime")),
     ),
 )
+# A doctor's emergency ("break the glass") access to a patient outside their
+# care team: a live item per doctor and patient (sort key "live#<providerId>",
+# gone by TTL and refused by the code once expired) and a record of each
+# grant for review (sort key "grant#<grantedAt>#<providerId>", on ReviewIndex).
+EMERGENCY_ACCESS = Table(
+    "emergency-access",
+    Key("patientId"),
+    Key("grantKey"),
+    indexes=(Index("ReviewIndex", Key("orgId"), Key("grantedAt")),),
+    ttl_attribute="purgeAt",
+)
 SLOT_LOCKS = Table("slot-locks", Key("lockId"), ttl_attribute="expiresAt")
+# One item per doctor: their weekly hours and exceptions, with a version.
+AVAILABILITY = Table("availability", Key("providerId"))
 PATIENT_PROVISIONAL = Table(
     "patient-provisional",
     Key("email"),
@@ -106,6 +124,9 @@ AUDIT_LOGS = Table(
     ),
     ttl_attribute="expiresAt",
 )
+# Fixed-window attempt counters for the rate limits (medisecure.rate_limits):
+# one small item per limit, subject and window, gone by TTL after it.
+RATE_LIMITS = Table("rate-limits", Key("counterId"), ttl_attribute="expiresAt")
 
 TABLES: tuple[Table, ...] = (
     PATIENTS,
@@ -114,10 +135,13 @@ TABLES: tuple[Table, ...] = (
     PROVIDERS,
     CARE_TEAM,
     APPOINTMENTS,
+    EMERGENCY_ACCESS,
     SLOT_LOCKS,
+    AVAILABILITY,
     PATIENT_PROVISIONAL,
     CLINICIAN_APPLICATIONS,
     AUDIT_LOGS,
+    RATE_LIMITS,
 )
 
 

@@ -24,6 +24,9 @@ urlpatterns = [
     path("signup/", include(signup_urls)),
     path("patient/", include("patients.urls")),
     path("doctor/", include("clinicians.urls")),
+    # /doctor/availability/ and /patient/appointments/...: after the two
+    # includes above, whose own paths they do not match.
+    path("", include("appointments.urls")),
     path("marketing/", clinician_views.directory, name="marketing"),
     path("clinicians/apply/", clinician_views.apply, name="clinician_apply"),
     path("clinicians/apply/submitted/", clinician_views.apply_submitted, name="clinician_apply_submitted"),

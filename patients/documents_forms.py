@@ -22,7 +22,7 @@ def _megabytes(size: int) -> str:
 
 class DocumentUploadForm(ErrorSummaryMixin, forms.Form):
     document = forms.FileField(
-        label="Document",
+        label="Choose a file",
         max_length=255,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         error_messages={

@@ -57,7 +57,7 @@ def document_upload(request):
 def _upload(request):
     form = DocumentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
-        return render(request, "patients/document_upload.html", {"form": form, "back_url": _list_url()}, status=400)
+        return render(request, "patients/document_upload.html", {"form": form, "back_url": _list_url()})
     try:
         services.own_document_upload(request=request, upload=form.upload())
     except services.DocumentStorageUnavailable:

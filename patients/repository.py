@@ -15,6 +15,7 @@ from audit.domain import ChainHead
 from medisecure import dynamo
 from medisecure.tables import AUDIT_LOGS, CARE_TEAM, PATIENT_PROVISIONAL, PATIENTS, Table
 from patients.domain import CareTeamMember, Patient, SendLedger, Signup
+from patients.records_domain import name_birth_key
 
 
 class PatientExists(Exception):
@@ -51,8 +52,18 @@ def _patient_from(values: dict) -> Patient:
     return Patient(**fields)
 
 
+def patient_key(patient_id: str) -> dict:
+    """The key of the patient's item, for reading it together with others."""
+    return {"patientId": patient_id}
+
+
+def patient_from(values: dict | None) -> Patient | None:
+    return _patient_from(values) if values else None
+
+
 def _patient_values(patient: Patient) -> dict:
     values = {attribute: getattr(patient, name) for name, attribute in _PATIENT_ATTRIBUTES.items()}
+    values["nameBirthKey"] = name_birth_key(patient.given_name, patient.family_name, patient.date_of_birth)
     # Empty optional fields are left out rather than stored as "".
     return {attribute: value for attribute, value in values.items() if value != ""}
 
@@ -107,6 +118,15 @@ def get_by_email(email: str) -> Patient | None:
     return _patient_from(page.items[0]) if page.items else None
 
 
+def find_by_name_and_birth(*, given_name: str, family_name: str, date_of_birth: str) -> list[Patient]:
+    """Patients with exactly this name and date of birth (rarely more than one)."""
+    key = name_birth_key(given_name, family_name, date_of_birth)
+    page = dynamo.query_page(
+        PATIENTS, Key("nameBirthKey").eq(key), index="NameBirthIndex", list_name=f"patient-name-birth:{key}", limit=10
+    )
+    return [_patient_from(item) for item in page.items]
+
+
 # --- Care team --------------------------------------------------------------
 
 
@@ -118,6 +138,10 @@ def _member_from(values: dict) -> CareTeamMember:
         since=values.get("since", ""),
         reason=values.get("reason", ""),
     )
+
+
+def member_from(values: dict) -> CareTeamMember:
+    return _member_from(values)
 
 
 def care_team_add(*, patient: Patient, provider_id: str, since: str, reason: str) -> None:
@@ -134,6 +158,36 @@ def care_team_add(*, patient: Patient, provider_id: str, since: str, reason: str
         dynamo.put_new(CARE_TEAM, values)
     except dynamo.ItemExists:
         pass
+
+
+def care_team_key(*, patient_id: str, provider_id: str) -> dict:
+    """The key of a care-team link, for reading it together with others."""
+    return {"patientId": patient_id, "providerId": provider_id}
+
+
+def care_team_add_entry(*, patient: Patient, provider_id: str, since: str, reason: str) -> dict:
+    """Link a doctor to a patient within a transaction, only if no link is
+    there yet (an existing link keeps its date and reason)."""
+    values = {
+        "patientId": patient.patient_id,
+        "providerId": provider_id,
+        "patientSortName": patient.sort_name,
+        "patientName": patient.full_name,
+        "since": since,
+        "reason": reason,
+    }
+    return _put(CARE_TEAM, values, Attr("patientId").not_exists())
+
+
+def care_team_remove_entry(*, patient_id: str, provider_id: str) -> dict:
+    """Unlink a doctor from a patient, only if they are linked."""
+    return {
+        "Delete": {
+            "TableName": dynamo.name(CARE_TEAM),
+            "Key": dynamo.to_item({"patientId": patient_id, "providerId": provider_id}),
+            **dynamo.condition_kwargs(Attr("providerId").exists()),
+        }
+    }
 
 
 def care_team_get(*, patient_id: str, provider_id: str) -> CareTeamMember | None:
@@ -171,6 +225,26 @@ def patients_of_provider(
         Key("providerId").eq(provider_id),
         index="ProviderIndex",
         list_name=f"care-team-provider:{provider_id}",
+        limit=limit,
+        page_token=page_token,
+    )
+    return [_member_from(item) for item in page.items], page.next_token
+
+
+def patients_of_provider_by_name(
+    provider_id: str, *, family_name_start: str, limit: int = 25, page_token: str | None = None
+) -> tuple[list[CareTeamMember], str | None]:
+    """A doctor's care-team patients, by family name, those whose family name
+    starts with `family_name_start` (all of them when it is empty)."""
+    key = Key("providerId").eq(provider_id)
+    start = family_name_start.strip().casefold()
+    if start:
+        key = key & Key("patientSortName").begins_with(start)
+    page = dynamo.query_page(
+        CARE_TEAM,
+        key,
+        index="ProviderIndex",
+        list_name=f"care-team-provider:{provider_id}:{start}",
         limit=limit,
         page_token=page_token,
     )

@@ -27,9 +27,10 @@ from django.conf import settings
 
 from audit.domain import ALLOWED, DENIED, FAILED
 from audit.services import audit_record
-from medisecure import clock, dynamo, mail
+from medisecure import clock, dynamo, mail, rate_limits
 from medisecure.identity import cognito
 from medisecure.identity.roles import Role
+from medisecure.middleware import client_ip
 from patients import emails, otp, repository
 from patients.domain import PENDING, VERIFIED, VERIFYING, Patient, SendLedger, Signup, SignupDetails
 
@@ -119,7 +120,9 @@ def _audit(request, action: str, signup: Signup, *, outcome: str = ALLOWED, deta
 
 def signup_request(*, request, details: SignupDetails) -> SendOutcome:
     """Start a sign-up and email its code (or, for an address that already
-    has an account, a notice to its holder). Raises SendTooSoon."""
+    has an account, a notice to its holder). Raises SendTooSoon, or
+    RateLimited when this client address has started too many."""
+    rate_limits.rate_limit_attempt(name=rate_limits.SIGNUP_START, subject=client_ip(request))
     now, now_ts = _now()
     ledger = repository.ledger_get(details.email)
     _refuse_if_too_soon(ledger, now_ts)

@@ -7,6 +7,9 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("profile/", views.profile, name="profile"),
     path("documents/", include("patients.document_urls")),
+    path("records/", views.records, name="records"),
+    path("records/access/", views.record_access_log, name="record_access_log"),
+    path("records/download/<slug:file_format>/", views.records_download, name="records_download"),
 ]
 
 # Mounted at /signup/ (anyone may start one), in its own namespace.

@@ -4,17 +4,19 @@ from math import ceil
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import time_format
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medisecure import clock
+from medisecure import clock, errors
 from medisecure.identity.access import public, role_required
 from medisecure.identity.roles import Role
-from patients import services, signup_services
+from medisecure.forms import PageForm
+from medisecure.rate_limits import RateLimited
+from patients import own_record_services, services, signup_services
 from patients.domain import ConcurrentUpdate
 from patients.forms import ProfileForm, SignupForm, VerifyCodeForm, password_rules
 from patients.signup_services import (
@@ -40,6 +42,53 @@ def home(request):
     return render(request, "patients/home.html", {"home": home})
 
 
+# --- The patient's own record ---------------------------------------------------
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def records(request):
+    form = PageForm(request.GET)
+    page_token = form.cleaned_data["page"] if form.is_valid() else None
+    try:
+        record = own_record_services.own_record_view(request=request, page_token=page_token or None)
+    except own_record_services.NoPatientRecord:
+        return render(request, "patients/records_missing.html")
+    context = {"record": record, "current_medications": record.summary.current_medications(timezone.localdate())}
+    return render(request, "patients/records.html", context)
+
+
+DOWNLOADS = {
+    own_record_services.PDF: ("application/pdf", "pdf"),
+    own_record_services.FHIR: ("application/fhir+json", "json"),
+}
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def records_download(request, file_format: str):
+    if file_format not in DOWNLOADS:
+        raise Http404
+    try:
+        content = own_record_services.own_record_download(request=request, file_format=file_format)
+    except own_record_services.NoPatientRecord as missing:
+        raise Http404 from missing
+    content_type, extension = DOWNLOADS[file_format]
+    response = HttpResponse(content, content_type=content_type)
+    stamp = timezone.now().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="my-health-record-{stamp}.{extension}"'
+    return response
+
+
+@role_required(Role.PATIENT)
+@require_GET
+def record_access_log(request):
+    form = PageForm(request.GET)
+    page_token = form.cleaned_data["page"] if form.is_valid() else None
+    log = own_record_services.own_record_access_log_view(request=request, page_token=page_token or None)
+    return render(request, "patients/record_access_log.html", {"log": log})
+
+
 # --- Sign-up ------------------------------------------------------------------
 
 
@@ -52,11 +101,20 @@ def signup_start(request):
             outcome = signup_services.signup_request(request=request, details=form.details())
         except SendTooSoon as too_soon:
             form.add_error(None, _retry_message(too_soon))
+        except RateLimited as limited:
+            form.add_error(None, errors.too_many_attempts_message(limited.retry_after_seconds))
+            return errors.too_many_attempts(
+                _signup_page(request, form), retry_after_seconds=limited.retry_after_seconds
+            )
         else:
             request.session[SIGNUP_SESSION_KEY] = {"email": outcome.ref.email, "created_at": outcome.ref.created_at}
             if not outcome.sent:
                 messages.error(request, COULD_NOT_SEND)
             return redirect("signup:verify")
+    return _signup_page(request, form)
+
+
+def _signup_page(request, form: SignupForm):
     context = {"form": form, "password_rules": password_rules(), "code_minutes": settings.SIGNUP_CODE_TTL_MINUTES}
     return render(request, "patients/signup.html", context)
 

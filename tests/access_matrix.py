@@ -117,9 +117,11 @@ ROUTES = (
     ),
 )
 
+from tests.matrix_appointments import APPOINTMENT_ROUTES  # noqa: E402
 from tests.matrix_documents import DOCUMENT_ROUTES  # noqa: E402
+from tests.matrix_records import RECORD_ROUTES  # noqa: E402
 
-ROUTES += DOCUMENT_ROUTES
+ROUTES += DOCUMENT_ROUTES + APPOINTMENT_ROUTES + RECORD_ROUTES
 
 # Routes reached only as steps of a flow, each tested where the flow is.
 FLOW_ROUTES = {

@@ -80,14 +80,13 @@ class FormTarget:
     prepare: Callable[[Setup], None] | None = None  # e.g. start a sign-up in the session
     # 409: a stale but well-formed version; 404: a query a download refuses
     statuses: frozenset = frozenset({200, 302})
+    # Forms validated inside `form` (a formset's rows), fed through it.
+    covers: tuple = ()
 
     @property
     def id(self) -> str:
         return f"{self.method} {self.name} ({self.form.__name__ if self.form else 'no form'})"
 
-
-# An upload the form refuses is answered 400, with the field's error.
-UPLOAD_STATUSES = frozenset({302, 400})
 
 # A page token we did not issue (for this list) is refused with a 404,
 # like an id that names nothing (tests/test_id_swapping.py).
@@ -168,14 +167,6 @@ def _bulk_decision(setup: Setup) -> dict:
     }
 
 
-def _document(setup: Setup) -> dict:
-    return {"document": Upload("lab-result.pdf", PDF, "application/pdf")}
-
-
-def _chart(setup: Setup) -> str:
-    return f"/doctor/patients/{setup.cast.patient.sub}/documents/"
-
-
 def _begin_mfa_enrolment(setup: Setup) -> None:
     assert setup.client.post("/account/mfa/", {"start": "1"}).status_code == 302
 
@@ -185,6 +176,32 @@ def _audit_search(setup: Setup) -> dict:
     return {"user": setup.cast.admin.email, "action": "auth.sign_in", "outcome": "allowed",
             "since": "2026-01-01", "until": "2026-12-31", "patient": "", "page": ""}
 
+
+def _document(setup: Setup) -> dict:
+    return {"document": Upload("lab-result.pdf", PDF, "application/pdf")}
+
+
+def _chart_documents(setup: Setup) -> str:
+    return f"/doctor/patients/{setup.cast.patient.sub}/documents/"
+
+
+DOCUMENT_TARGETS = (
+    FormTarget(
+        "patients:document_upload", PATIENT, DocumentUploadForm, _document, _fixed("/patient/documents/upload/"),
+    ),
+    FormTarget(
+        "clinicians:chart_document_upload", DOCTOR, DocumentUploadForm, _document,
+        lambda setup: f"{_chart_documents(setup)}upload/",
+    ),
+    FormTarget(
+        "patients:documents", PATIENT, PageForm, lambda setup: {"page": ""}, _fixed("/patient/documents/"),
+        method="GET", statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget(
+        "clinicians:chart_documents", DOCTOR, PageForm, lambda setup: {"page": ""}, _chart_documents,
+        method="GET", statuses=WITH_PAGE_TOKEN,
+    ),
+)
 
 TARGETS: tuple[FormTarget, ...] = (
     FormTarget("signup:start", ANONYMOUS, SignupForm, _signup, _fixed("/signup/")),
@@ -216,14 +233,6 @@ TARGETS: tuple[FormTarget, ...] = (
         lambda setup: f"/admin/clinicians/application/{setup.made['application'].application_id}/decide/",
         prepare=_submit_application,
     ),
-    FormTarget(
-        "patients:document_upload", PATIENT, DocumentUploadForm, _document, _fixed("/patient/documents/upload/"),
-        statuses=UPLOAD_STATUSES,
-    ),
-    FormTarget(
-        "clinicians:chart_document_upload", DOCTOR, DocumentUploadForm, _document,
-        lambda setup: f"{_chart(setup)}upload/", statuses=UPLOAD_STATUSES,
-    ),
     # Query-string forms: filters and page tokens.
     FormTarget(
         "admin:clinicians_application_changelist", ADMIN, ApplicationListForm,
@@ -232,14 +241,6 @@ TARGETS: tuple[FormTarget, ...] = (
     ),
     FormTarget("clinicians:home", DOCTOR, PageForm, lambda setup: {"page": ""}, _fixed("/doctor/"), method="GET",
                statuses=WITH_PAGE_TOKEN),
-    FormTarget(
-        "patients:documents", PATIENT, PageForm, lambda setup: {"page": ""}, _fixed("/patient/documents/"),
-        method="GET", statuses=WITH_PAGE_TOKEN,
-    ),
-    FormTarget(
-        "clinicians:chart_documents", DOCTOR, PageForm, lambda setup: {"page": ""}, _chart, method="GET",
-        statuses=WITH_PAGE_TOKEN,
-    ),
     FormTarget(
         "marketing", MARKETER, DirectoryFilterForm, lambda setup: {"specialty": "Cardiology", "page": ""},
         _fixed("/marketing/"), method="GET", statuses=WITH_PAGE_TOKEN,
@@ -254,10 +255,20 @@ TARGETS: tuple[FormTarget, ...] = (
         "admin:audit_verify", ADMIN, VerifyForm, lambda setup: {"since": "2026-01-01", "until": "2026-01-02"},
         _fixed("/admin/audit/verify/"), method="GET",
     ),
+    *DOCUMENT_TARGETS,
 )
+
+from tests.forms_appointments import APPOINTMENT_TARGETS  # noqa: E402
+
+TARGETS += APPOINTMENT_TARGETS
+
+from tests.forms_records import RECORD_TARGETS  # noqa: E402
+
+TARGETS += RECORD_TARGETS
 
 # Forms and POST-accepting routes that are not submitted here, and why.
 NOT_TARGETS: dict[str, str] = {
+    "admin:care_team_remove": "takes no input but the ids in its address (swapped in tests/test_id_swapping.py)",
     "sign_out": "takes no input: a POST ends the session (tests/test_sign_in.py)",
     "oidc_authentication_callback": "GET only; its query is checked by the OIDC library (tests/test_sign_in.py)",
     "admin:index": "Django's admin index: a POST renders the same page and reads no input",

@@ -56,6 +56,16 @@ def patient_markers(patient: Patient) -> set[str]:
     return {marker for marker in markers if marker}
 
 
+def record_markers(values: dict) -> set[str]:
+    """A stored record's personal details, by the attribute names the
+    patients, sign-up and application tables share."""
+    given, family = values.get("givenName", ""), values.get("familyName", "")
+    markers = {values.get("email", "")} | date_of_birth_forms(values.get("dateOfBirth", ""))
+    if given and family:
+        markers |= _name_forms(given, family)
+    return {marker for marker in markers if marker}
+
+
 def cast_markers() -> set[str]:
     return set().union(*(person_markers(person) for person in CAST))
 

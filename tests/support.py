@@ -6,6 +6,7 @@ over real HTTP. The Django test client plays the portal's side; a
 from __future__ import annotations
 
 import json
+import threading
 import urllib.request
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -98,3 +99,27 @@ def sent_mail(local_stack) -> list[dict]:
 
 def mail_to(local_stack, address: str) -> list[dict]:
     return [message for message in sent_mail(local_stack) if address in message["destinations"].get("ToAddresses", [])]
+
+
+def in_parallel(work, count: int = 12) -> list:
+    """Run `work()` in `count` threads released together; each one's result
+    or exception, in no particular order."""
+    start = threading.Barrier(count, timeout=30)
+    outcomes, lock = [], threading.Lock()
+
+    def run():
+        start.wait()
+        try:
+            outcome = work()
+        except Exception as error:  # collected: the test inspects what each got
+            outcome = error
+        with lock:
+            outcomes.append(outcome)
+
+    threads = [threading.Thread(target=run) for _ in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert len(outcomes) == count
+    return outcomes

@@ -26,7 +26,7 @@ def _refused(response, field):
     errors = response.context["form"].errors
     assert list(errors) == [field], errors
     page = response.content.decode()
-    assert f'id="id_{field}-error"' in page  # the message sits with its field
+    assert f'id="id_{field}_error"' in page  # the message sits with its field (aria-describedby names it)
     return errors[field][0]
 
 

@@ -13,6 +13,7 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.exceptions import HTTPException, NotFound
 
 from . import hosted_ui, outbox
+from .sign_in_attempts import SignInAttempts
 from .store import Store
 from .tokens import TokenSigner
 from .user_pools import UserPools
@@ -42,6 +43,7 @@ class LocalStackApp:
             store=Store(),
             signer=TokenSigner(),
             send_log=outbox.SendLog(),
+            attempts=SignInAttempts(endpoint_url=base_url, region=region),
         )
         self.hosted_ui = _create_hosted_ui(self.context)
         self.moto = DomainDispatcherApplication(create_backend_app)

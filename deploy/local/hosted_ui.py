@@ -29,6 +29,7 @@ from flask import (
 )
 
 from .outbox import SendLog
+from .sign_in_attempts import SignInAttempts, TooManyAttempts
 from .store import AuthorizeRequest, SignIn, Store
 from .tokens import TokenSigner, id_token_claims
 from .user_pools import AppClient, AuthResult, SignInExpired, SignInRefused, UserPools
@@ -60,6 +61,7 @@ class StackContext:
     store: Store
     signer: TokenSigner
     send_log: SendLog
+    attempts: SignInAttempts
 
     def issuer(self, pool_id: str) -> str:
         return f"{self.base_url}/{pool_id}"
@@ -143,8 +145,16 @@ def login():
     if sign_in is None:
         return _error_page(SIGN_IN_EXPIRED, 400)
     try:
+        if sign_in.challenge is None:
+            context.attempts.count(request.form.get("email", ""))
         result = STEPS[sign_in.challenge](context.pools, sign_in, request.form)
         return _advance(context, sign_in_id, sign_in, result)
+    except TooManyAttempts as limited:
+        minutes = -(-limited.retry_after_seconds // 60)
+        message = f"Too many sign-in attempts for this account. Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        response = _step_page(sign_in_id, sign_in, error=message, status=429)
+        response.headers["Retry-After"] = str(limited.retry_after_seconds)
+        return response
     except SignInRefused as refusal:
         return _step_page(sign_in_id, sign_in, error=str(refusal), status=400)
     except SignInExpired:

@@ -49,6 +49,15 @@ class LocalStack:
         self._output: collections.deque[str] = collections.deque(maxlen=KEPT_OUTPUT_LINES)
         self._ready = threading.Event()
         self._reader: threading.Thread | None = None
+        self._watchers: list = []
+
+    def watch_output(self, watcher) -> None:
+        """Call `watcher(line)` with every line the stack prints from now on
+        (tests scan the stack's log for what must never be in it)."""
+        self._watchers.append(watcher)
+
+    def unwatch_output(self, watcher) -> None:
+        self._watchers.remove(watcher)
 
     def start(self, port: int | None = None) -> LocalStack:
         port = port or _free_loopback_port()
@@ -88,6 +97,8 @@ class LocalStack:
     def _read_output(self) -> None:
         for line in self._process.stdout:
             self._output.append(line)
+            for watcher in list(self._watchers):
+                watcher(line)
             if line.startswith(READY_MESSAGE):
                 self._ready.set()
 

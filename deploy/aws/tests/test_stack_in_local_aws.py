@@ -125,13 +125,30 @@ def deployable_copy() -> tuple[dict, set[str]]:
     return kept, types
 
 
+# moto creates the whole stack inside CreateStack's one request: on a loaded
+# machine that outlasts the portal's read timeout, and a retried CreateStack
+# then finds its own stack already there.
+STACK_CREATION_SECONDS = 120
+
+
+def _cloudformation(settings):
+    return aws_clients.build_client(
+        "cloudformation",
+        region=settings.AWS_REGION,
+        endpoint_url=settings.AWS_ENDPOINT_URL,
+        access_key_id=settings.AWS_ACCESS_KEY_ID,
+        secret_access_key=settings.AWS_SECRET_ACCESS_KEY,
+        read_timeout=STACK_CREATION_SECONDS,
+    )
+
+
 @pytest.fixture
-def deployed_stack(aws):
+def deployed_stack(aws, settings):
     body, left_out = deployable_copy()
     # The load balancer's HTTPS listener needs a certificate that exists.
     certificate = aws_clients.client("acm").request_certificate(DomainName=PARAMETERS["DomainName"])["CertificateArn"]
     parameters = {**PARAMETERS, "CertificateArn": certificate}
-    cloudformation = aws_clients.client("cloudformation")
+    cloudformation = _cloudformation(settings)
     cloudformation.create_stack(
         StackName=f"medisecure-{ENVIRONMENT}",
         TemplateBody=json.dumps(body),

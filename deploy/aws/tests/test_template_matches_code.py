@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import default_storage, storages
 from django.urls import reverse
 
 from deploy.aws.tests import code_calls as scan
@@ -265,24 +265,32 @@ def test_the_task_role_allows_exactly_the_cognito_calls_that_need_iam():
 
 @pytest.mark.django_db
 def test_the_task_role_allows_exactly_the_s3_calls_of_the_code_and_the_document_storage(aws, settings):
-    # The code's own S3 client calls, plus what the documents storage
-    # (django-storages, configured in settings) sends for an upload that
-    # must not overwrite, a read, and a presigned download link.
+    # The code's own S3 client calls, plus what the two django-storages
+    # storages (configured in settings) send: the licence scans' default one
+    # writes, reads, links and deletes; the patients' documents one writes
+    # without overwriting, checks an object is there, and links.
     used = {S3_ACTIONS[call.operation] for call in _code_calls("s3")}
     signed, keys = [], []
-    client = default_storage.connection.meta.client
     record_operation = lambda operation_name=None, **kwargs: signed.append(operation_name)  # noqa: E731
     record_key = lambda params, **kwargs: keys.append(params.get("Key"))  # noqa: E731
-    client.meta.events.register("before-sign.s3", record_operation)
-    client.meta.events.register("before-parameter-build.s3", record_key)
+    documents = storages["documents"]
+    clients = [storage.connection.meta.client for storage in (default_storage, documents)]
+    for client in clients:
+        client.meta.events.register("before-sign.s3", record_operation)
+        client.meta.events.register("before-parameter-build.s3", record_key)
     try:
         name = default_storage.save("lab-result.pdf", ContentFile(b"%PDF-1.4 a lab result"))
         with default_storage.open(name) as stored:
             assert stored.read() == b"%PDF-1.4 a lab result"
         default_storage.url(name)
+        default_storage.delete(name)
+        name = documents.save("files/lab-result", ContentFile(b"%PDF-1.4 a lab result"))
+        assert documents.exists(name)
+        documents.url(name)
     finally:
-        client.meta.events.unregister("before-sign.s3", record_operation)
-        client.meta.events.unregister("before-parameter-build.s3", record_key)
+        for client in clients:
+            client.meta.events.unregister("before-sign.s3", record_operation)
+            client.meta.events.unregister("before-parameter-build.s3", record_key)
     used |= {S3_ACTIONS[operation] for operation in signed}
     prefix = settings.DOCUMENTS_KEY_PREFIX
 

@@ -1,0 +1,261 @@
+"""The appointment pages as people use them: a doctor's availability form,
+booking, the patient's list, cancelling, moving, and what happens when the
+email cannot be sent."""
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from appointments import repository
+from appointments.domain import CANCELLED, new_booking_id
+from appointments.tests.conftest import TUESDAY_NINE, book
+from appointments.tests.support import appointments, locks, raw_mail_to
+from audit import repository as audit_log
+from tests.faults import at_send, json_error
+from tests.support import mail_to, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def _availability_post(**rows) -> dict:
+    values = {"version": "0"}
+    for prefix in ("rules", "days_off", "extra_hours"):
+        values.update({f"{prefix}-TOTAL_FORMS": "2", f"{prefix}-INITIAL_FORMS": "0"})
+    values.update(rows)
+    return values
+
+
+MONDAY_MORNING = {
+    "rules-0-weekday": "0", "rules-0-start": "09:00", "rules-0-end": "12:00", "rules-0-slot_minutes": "20",
+    "rules-0-breaks": "10:00-10:20",
+}
+
+
+def test_a_doctor_saves_weekly_hours_days_off_and_extra_hours(client, cast, clinic_clock):
+    sign_in(client, cast.doctor.email)
+
+    response = client.post("/doctor/availability/", _availability_post(
+        **MONDAY_MORNING, **{"days_off-0-day": "2026-03-09", "extra_hours-0-day": "2026-03-14",
+                             "extra_hours-0-start": "10:00", "extra_hours-0-end": "11:00",
+                             "extra_hours-0-slot_minutes": "30"},
+    ))
+
+    assert response.status_code == 302
+    saved = repository.availability_get(cast.doctor.sub)
+    assert [(r.weekday, r.slot_minutes, len(r.breaks)) for r in saved.rules] == [(0, 20, 1)]
+    assert [day.isoformat() for day in saved.days_off] == ["2026-03-09"]
+    assert saved.version == 1
+    page = client.get("/doctor/availability/").content.decode()
+    assert 'value="10:00-10:20"' in page
+
+
+@pytest.mark.parametrize(
+    "rows, field, message",
+    [
+        ({"rules-0-end": "08:00"}, "rules-0-end", "The end time must be after the start time."),
+        ({"rules-0-slot_minutes": "75"}, "rules-0-slot_minutes", "Slots must be between 10 and 60 minutes long."),
+        ({"rules-0-slot_minutes": "5"}, "rules-0-slot_minutes", "Slots must be between 10 and 60 minutes long."),
+        (
+            {"rules-1-weekday": "0", "rules-1-start": "11:00", "rules-1-end": "13:00", "rules-1-slot_minutes": "30"},
+            "rules-1-start", "These hours overlap other hours on the same day.",
+        ),
+        ({"rules-0-breaks": "13:00-14:00"}, "rules-0-breaks", "Breaks must fall within the working hours."),
+    ],
+)
+def test_it_ties_each_mistake_in_the_hours_to_its_field_and_saves_nothing(client, cast, clinic_clock, rows, field, message):
+    sign_in(client, cast.doctor.email)
+
+    response = client.post("/doctor/availability/", _availability_post(**{**MONDAY_MORNING, **rows}))
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert f'id="id_{field}_error"' in page and message in page
+    assert re.search(rf'aria-describedby="[^"]*id_{field}_error', page)
+    assert repository.availability_get(cast.doctor.sub).version == 0
+
+
+def test_a_patient_books_through_the_pages_and_sees_it_listed(client, doctor_hours, local_stack):
+    cast = doctor_hours
+    sign_in(client, cast.other_patient.email)
+
+    choices = client.get("/patient/appointments/book/", {"specialty": "Family medicine", "doctor": cast.doctor.sub})
+    assert "Dr Casey Sample" in choices.content.decode()
+    slot_link = f"/patient/appointments/book/confirm/?doctor={cast.doctor.sub}&amp;start=2026-03-03T14:00:00Z"
+    assert slot_link.replace("&amp;", "&").split("&")[0] in choices.content.decode()
+    confirm = client.get("/patient/appointments/book/confirm/", {"doctor": cast.doctor.sub, "start": "2026-03-03T14:00:00Z"})
+    assert "Tuesday 3 March 2026, 9:00 AM (EST)" in confirm.content.decode()
+    booking_id = new_booking_id()
+
+    response = client.post("/patient/appointments/book/confirm/", {
+        "doctor": cast.doctor.sub, "start": "2026-03-03T14:00:00Z", "reason": "Knee <b>pain</b>", "booking_id": booking_id,
+    })
+
+    assert response["Location"] == f"/patient/appointments/{booking_id}/"
+    detail = client.get(response["Location"]).content.decode()
+    assert "We have emailed you the confirmation" in detail
+    assert "Knee &lt;b&gt;pain&lt;/b&gt;" in detail
+    listed = client.get("/patient/appointments/").content.decode()
+    assert "Dr Casey Sample" in listed and booking_id in listed
+    assert len(raw_mail_to(local_stack, cast.other_patient.email)) == 1
+
+
+@pytest.mark.parametrize(
+    "start, reason, message",
+    [
+        ("2026-03-03T14:10:00Z", "Checkup", "Appointments with this doctor start at set times."),
+        ("2026-03-02T14:00:00Z", "Checkup", "already passed") ,
+        ("2026-03-03T20:00:00Z", "Checkup", "The doctor is not seeing patients at that time."),
+        ("2026-03-03T14:00:00Z", "x" * 501, "Keep the reason to 500 characters or fewer."),
+        ("tomorrow", "Checkup", "That is not a time we offer."),
+    ],
+)
+def test_it_refuses_a_bad_booking_with_a_message_and_books_nothing(client, doctor_hours, clinic_clock, start, reason, message):
+    cast = doctor_hours
+    clinic_clock.moment = TUESDAY_NINE - timedelta(hours=1)
+    sign_in(client, cast.patient.email)
+
+    response = client.post("/patient/appointments/book/confirm/", {
+        "doctor": cast.doctor.sub, "start": start, "reason": reason, "booking_id": new_booking_id(),
+    })
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert appointments() == []
+
+
+def test_the_loser_of_a_race_sees_the_nearest_free_times_not_an_error(client, doctor_hours):
+    cast = doctor_hours
+    book(cast.patient, cast.doctor)
+    sign_in(client, cast.other_patient.email)
+
+    response = client.post("/patient/appointments/book/confirm/", {
+        "doctor": cast.doctor.sub, "start": "2026-03-03T14:00:00Z", "reason": "Checkup", "booking_id": new_booking_id(),
+    })
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "That time was just taken" in page
+    assert 'value="2026-03-03T14:30:00Z"' in page
+
+
+def test_the_appointment_list_costs_two_round_trips(client, doctor_hours, dynamodb_calls):
+    cast = doctor_hours
+    book(cast.patient, cast.doctor)
+    sign_in(client, cast.patient.email)
+    dynamodb_calls.clear()
+
+    response = client.get("/patient/appointments/")
+
+    assert response.status_code == 200
+    # one Query of PatientAppointmentsIndex, and the audit append
+    assert dynamodb_calls == {"Query": 1, "TransactWriteItems": 1}
+    assert "Dr Casey Sample" in response.content.decode()
+
+
+def test_past_appointments_are_listed_apart_from_upcoming_ones(client, doctor_hours, clinic_clock):
+    cast = doctor_hours
+    book(cast.patient, cast.doctor)
+    clinic_clock.advance(days=2)
+    sign_in(client, cast.patient.email)
+
+    upcoming = client.get("/patient/appointments/").content.decode()
+    past = client.get("/patient/appointments/?when=past").content.decode()
+
+    assert "No upcoming appointments." in upcoming
+    assert "Dr Casey Sample" in past
+
+
+def test_a_patient_cannot_see_or_cancel_someone_elses_appointment(client, doctor_hours):
+    cast = doctor_hours
+    theirs = book(cast.patient, cast.doctor).appointment
+    sign_in(client, cast.other_patient.email)
+
+    assert client.get(f"/patient/appointments/{theirs.appointment_id}/").status_code == 404
+    assert client.post(f"/patient/appointments/{theirs.appointment_id}/cancel/").status_code == 404
+    assert client.get(f"/patient/appointments/{theirs.appointment_id}/reschedule/").status_code == 404
+
+    assert repository.get(theirs.appointment_id).is_booked
+    events, _ = audit_log.list_by("userId", cast.other_patient.sub)
+    denials = [(e.action, e.outcome, e.resource_id) for e in events if e.outcome == "denied"]
+    assert sorted(denials) == sorted([
+        ("appointment.read", "denied", theirs.appointment_id),
+        ("appointment.cancel", "denied", theirs.appointment_id),
+        ("appointment.read", "denied", theirs.appointment_id),
+    ])
+    assert all(e.patient_id == "" for e in events if e.outcome == "denied")
+
+
+def test_cancelling_frees_the_slot_and_emails_the_patient(client, doctor_hours, local_stack):
+    cast = doctor_hours
+    appointment = book(cast.patient, cast.doctor).appointment
+    sign_in(client, cast.patient.email)
+
+    response = client.post(f"/patient/appointments/{appointment.appointment_id}/cancel/")
+
+    assert response.status_code == 302
+    assert repository.get(appointment.appointment_id).status == CANCELLED
+    assert locks() == {}
+    assert any("cancelled" in message["subject"] for message in mail_to(local_stack, cast.patient.email))
+    events, _ = audit_log.list_by("patientId", cast.patient.sub)
+    assert "appointment.cancel" in [e.action for e in events]
+    offered = client.get("/patient/appointments/book/", {"specialty": "Family medicine", "doctor": cast.doctor.sub})
+    assert "start=2026-03-03T14:00:00Z" in offered.content.decode()
+
+
+def test_it_refuses_to_cancel_within_the_cut_off(client, doctor_hours, clinic_clock):
+    cast = doctor_hours
+    appointment = book(cast.patient, cast.doctor).appointment
+    clinic_clock.moment = appointment.start - timedelta(hours=23)
+    sign_in(client, cast.patient.email)
+
+    response = client.post(f"/patient/appointments/{appointment.appointment_id}/cancel/", follow=True)
+
+    assert "can no longer be changed online" in response.content.decode()
+    assert repository.get(appointment.appointment_id).is_booked
+    assert len(locks()) == 12
+
+
+def test_moving_an_appointment_takes_the_new_time_and_frees_the_old(client, doctor_hours, local_stack):
+    cast = doctor_hours
+    appointment = book(cast.patient, cast.doctor).appointment
+    sign_in(client, cast.patient.email)
+    new_start = "2026-03-04T15:00:00Z"
+    choices = client.get(f"/patient/appointments/{appointment.appointment_id}/reschedule/").content.decode()
+    assert f'value="{new_start}"' in choices
+
+    response = client.post(
+        f"/patient/appointments/{appointment.appointment_id}/reschedule/", {"start": new_start, "version": "1"}
+    )
+
+    assert response.status_code == 302
+    moved = repository.get(appointment.appointment_id)
+    assert moved.start.strftime("%Y-%m-%dT%H:%M:%SZ") == new_start and moved.version == 2
+    assert sorted(locks()) == sorted(moved.lock_ids)
+    assert not any("2026-03-03" in lock for lock in locks())
+    assert len(raw_mail_to(local_stack, cast.patient.email)) == 2
+
+
+def test_a_failed_email_leaves_the_booking_and_it_can_be_sent_again(client, doctor_hours, local_stack):
+    cast = doctor_hours
+    sign_in(client, cast.other_patient.email)
+    booking_id = new_booking_id()
+    values = {"doctor": cast.doctor.sub, "start": "2026-03-03T14:00:00Z", "reason": "Checkup", "booking_id": booking_id}
+
+    def refuse(request, operation):
+        return json_error(request, status=500, code="InternalFailure", message="SES is down")
+
+    with at_send("sesv2", refuse):
+        response = client.post("/patient/appointments/book/confirm/", values, follow=True)
+
+    page = response.content.decode()
+    assert "We could not send the confirmation email" in page and "Your appointment is booked all the same" in page
+    assert "Send the confirmation again" in page
+    assert len(appointments()) == 1
+    assert raw_mail_to(local_stack, cast.other_patient.email) == []
+
+    resent = client.post(f"/patient/appointments/{booking_id}/send-confirmation/", follow=True)
+
+    assert "We have sent the confirmation email again." in resent.content.decode()
+    assert len(raw_mail_to(local_stack, cast.other_patient.email)) == 1
+    assert len(appointments()) == 1
