@@ -16,53 +16,12 @@ record, care team and doctors read from DynamoDB and one audit event written."""
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
-import sys
-import tempfile
 import threading
 import time
-from pathlib import Path
-from urllib.parse import urljoin
 
 import requests
 
 from bench import stack as bench_stack
-
-REPO = Path(__file__).resolve().parents[1]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_until_up(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if requests.get(url, timeout=2).status_code < 500:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(0.25)
-    raise RuntimeError(f"gunicorn did not answer at {url}")
-
-
-def sign_in(portal: str, email: str) -> requests.Session:
-    """A browser's session, signed in through /oidc/authenticate/, the local
-    hosted sign-in page and the portal's callback."""
-    from tests.support import HostedUi, hosted_sign_in
-
-    hosted = HostedUi()
-    start = hosted.session.get(f"{portal}/oidc/authenticate/", params={"next": "/patient/"}, allow_redirects=False)
-    callback = hosted_sign_in(hosted, start.headers["Location"], email, bench_stack.BENCH_PASSWORD)
-    landed = hosted.session.get(urljoin(portal, callback), allow_redirects=False)
-    assert landed.status_code == 302, f"sign-in callback answered {landed.status_code}"
-    return hosted.session
-
 
 def drive(sessions: list[requests.Session], url: str, seconds: float) -> dict:
     statuses: dict[int, int] = {}
@@ -99,43 +58,22 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=4, help="threads per worker (the container's default: 4)")
     args = parser.parse_args()
 
-    port = _free_port()
-    portal = f"http://127.0.0.1:{port}"
-    local_stack = bench_stack.start(site_url=portal)
-    emails = bench_stack.patients_of_the_demo_doctor(args.clients)
-    workdir = tempfile.mkdtemp(prefix="medisecure-bench-")
-    env = {
-        **os.environ,
-        **bench_stack.environment(local_stack.url, site_url=portal),
-        **bench_stack.pool_environment(),
-        "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
-        "SITE_URL": portal,
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "GUNICORN_WORKERS": str(args.workers),
-        "GUNICORN_THREADS": str(args.threads),
-        "GUNICORN_WORKER_TMP_DIR": workdir,
-    }
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
-    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/aws/gunicorn.conf.py", "--access-logfile", os.devnull,
-               "medisecure.wsgi"]
-    print("$ " + " ".join(f"{name}={env[name]}" for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS"))
-          + " " + " ".join(command[1:]), flush=True)
-    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    port = bench_stack.free_port()
+    local_stack = bench_stack.start(site_url=f"http://127.0.0.1:{port}")
     try:
-        _wait_until_up(f"{portal}/healthz")
-        sessions = [sign_in(portal, email) for email in emails]
-        drive(sessions, f"{portal}/patient/", seconds=3)  # warm up
-        print(f"# {bench_stack.machine_load()} before", flush=True)
-        result = drive(sessions, f"{portal}/patient/", seconds=args.seconds)
-        print(f"# {bench_stack.machine_load()} after", flush=True)
+        emails = bench_stack.patients_of_the_demo_doctor(args.clients)
+        with bench_stack.gunicorn(local_stack, port=port, workers=args.workers, threads=args.threads) as portal:
+            sessions = [bench_stack.http_sign_in(portal, email) for email in emails]
+            drive(sessions, f"{portal}/patient/", seconds=3)  # warm up
+            print(f"# {bench_stack.machine_load()} before", flush=True)
+            result = drive(sessions, f"{portal}/patient/", seconds=args.seconds)
+            print(f"# {bench_stack.machine_load()} after", flush=True)
         print("| clients | workers x threads | requests | seconds | requests/s | median ms | p95 ms | statuses |")
         print("|---:|---:|---:|---:|---:|---:|---:|---|")
         print(f"| {args.clients} | {args.workers} x {args.threads} | {result['requests']} | {result['seconds']:.1f} | "
               f"{result['per_second']:.1f} | {result['median'] * 1000:.0f} | {result['p95'] * 1000:.0f} | "
               f"{result['statuses']} |")
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         local_stack.stop()
 
 

@@ -5,16 +5,26 @@ botocore's hooks (round trips, items read, time spent inside them)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import socket
 import statistics
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urljoin
+
+import requests
 
 from deploy.local.process import LocalStack
 
 BENCH_PASSWORD = "Correct-Horse-9-Battery!"
+REPO = Path(__file__).resolve().parents[1]
 
 
 def environment(stack_url: str, *, prefix: str = "bench-", site_url: str = "http://testserver") -> dict:
@@ -123,6 +133,72 @@ def signed_in(email: str):
 
 def demo_email(role: str) -> str:
     return f"{role}@medisecure.test"
+
+
+# --- The portal under gunicorn ------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _wait_until_up(url: str, seconds: float = 120) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url, timeout=5).status_code < 500:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(0.25)
+    raise RuntimeError(f"gunicorn did not answer at {url}")
+
+
+@contextlib.contextmanager
+def gunicorn(local_stack: LocalStack, *, port: int, workers: int = 2, threads: int = 4):
+    """The portal under gunicorn with the container's configuration
+    (deploy/aws/gunicorn.conf.py) on 127.0.0.1:`port`, against this stack and
+    pool, with a throwaway SQLite database for Django's sessions. Yields its
+    address; prints the command."""
+    portal = f"http://127.0.0.1:{port}"
+    workdir = tempfile.mkdtemp(prefix="medisecure-bench-")
+    env = {
+        **os.environ,
+        **environment(local_stack.url, site_url=portal),
+        **pool_environment(),
+        "DATABASE_URL": f"sqlite:///{workdir}/db.sqlite3",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "GUNICORN_WORKERS": str(workers),
+        "GUNICORN_THREADS": str(threads),
+        "GUNICORN_WORKER_TMP_DIR": workdir,
+    }
+    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
+    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/aws/gunicorn.conf.py", "--access-logfile", os.devnull,
+               "medisecure.wsgi"]
+    print("$ " + " ".join(f"{name}={env[name]}" for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS"))
+          + " python " + " ".join(command[1:]), flush=True)
+    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_until_up(f"{portal}/healthz")
+        yield portal
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+
+
+def http_sign_in(portal: str, email: str) -> requests.Session:
+    """A browser's session, signed in over HTTP through /oidc/authenticate/,
+    the local hosted sign-in page and the portal's callback."""
+    from tests.support import HostedUi, hosted_sign_in
+
+    hosted = HostedUi()
+    start = hosted.session.get(f"{portal}/oidc/authenticate/", allow_redirects=False)
+    callback = hosted_sign_in(hosted, start.headers["Location"], email, BENCH_PASSWORD)
+    landed = hosted.session.get(urljoin(portal, callback), allow_redirects=False)
+    assert landed.status_code == 302, f"sign-in callback answered {landed.status_code}"
+    return hosted.session
 
 
 # --- Counting DynamoDB calls ----------------------------------------------------
