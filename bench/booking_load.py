@@ -28,7 +28,7 @@ from bench import stack as bench_stack
 REASON = "Persistent cough"
 
 
-def _open_hours(doctor) -> list:
+def open_hours(doctor) -> list:
     """The demo doctor's hours, every day 08:00-18:00 in 30-minute slots;
     the free slots of the week starting in seven days."""
     from django.test import RequestFactory
@@ -66,7 +66,7 @@ def main() -> int:
         from appointments.domain import to_iso
 
         doctor = bench_stack.demo_cast()["doctor"]
-        slots = _open_hours(doctor)[: args.slots]
+        slots = open_hours(doctor)[: args.slots]
         emails = bench_stack.patients_of_the_demo_doctor(args.bookers)
         with bench_stack.gunicorn(local_stack, port=port, workers=args.workers, threads=args.threads) as portal:
             sessions = [bench_stack.http_sign_in(portal, email) for email in emails]

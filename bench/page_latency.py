@@ -39,6 +39,9 @@ NAIVE_PAGE = 1000  # items a naive Scan reads per call (DynamoDB stops at 1 MB a
 # busy machine. The bench gives it longer; the portal's settings are unchanged.
 EMULATOR_READ_TIMEOUT_SECONDS = 300
 BASE_TIME = datetime(2026, 1, 1, tzinfo=timezone.utc)
+# Bookings are spread over the years after this; the booking page shows the
+# demo doctor's free slots a week from now.
+APPOINTMENTS_FROM = datetime(2027, 1, 4, tzinfo=timezone.utc)
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,32 @@ def _document_item(number: int, cast) -> dict:
     ))
 
 
+def _record_item(number: int, cast) -> dict:
+    from patients.records_domain import NOTE, Entry
+    from patients.records_repository import _entry_values
+
+    owner = cast.patient if number % OWN_SHARE == 0 else f"bench-patient-{number:06d}"
+    recorded = _moment(number)
+    return _entry_values(Entry(
+        patient_id=owner, entry_id=f"{recorded.strftime('%Y%m%dT%H%M%S%f')}-{number:016x}", kind=NOTE,
+        recorded_at=recorded.isoformat(), recorded_by=cast.doctor, recorded_by_name="Dr Bench",
+        values={"subjective": "Follow-up visit.", "plan": "Review in a month."},
+    ))
+
+
+def _appointment_item(number: int, cast) -> dict:
+    from appointments.domain import Appointment
+    from appointments.repository import _appointment_values
+
+    doctor = cast.doctor if number % OWN_SHARE == 0 else f"bench-doctor-{number % 500:06d}"
+    start = APPOINTMENTS_FROM + timedelta(minutes=30 * number)
+    return _appointment_values(Appointment(
+        appointment_id=uuid.uuid5(uuid.NAMESPACE_OID, f"appointment-{number}").hex,
+        patient_id=f"bench-patient-{number:06d}", provider_id=doctor, start=start, end=start + timedelta(minutes=30),
+        reason="Check-up", status="booked", created_at=_moment(number).isoformat(),
+    ))
+
+
 def _seeders():
     from medisecure import tables
 
@@ -153,6 +182,8 @@ def _seeders():
         tables.CLINICIAN_APPLICATIONS: _application_item,
         tables.AUDIT_LOGS: _audit_item,
         tables.DOCUMENTS: _document_item,
+        tables.MEDICAL_RECORDS: _record_item,
+        tables.APPOINTMENTS: _appointment_item,
     }
 
 
@@ -171,11 +202,13 @@ def _pages() -> tuple[BenchPage, ...]:
     from boto3.dynamodb.conditions import Attr
     from django.conf import settings
 
+    from appointments import repository as appointments
     from audit import repository as audit_log
     from audit.domain import SearchFilters
     from clinicians import repository as clinicians
     from medisecure import tables
     from patients import documents_repository as documents
+    from patients import records_repository as records
     from patients import repository as patients
 
     return (
@@ -190,6 +223,20 @@ def _pages() -> tuple[BenchPage, ...]:
             (tables.PROVIDERS, tables.CARE_TEAM),
             Listing(lambda cast: patients.patients_of_provider(cast.doctor), tables.CARE_TEAM,
                     lambda cast: Attr("providerId").eq(cast.doctor)),
+        ),
+        BenchPage(
+            "booking page (a doctor's week)", "patient",
+            lambda cast: f"/patient/appointments/book/?specialty=Family+medicine&doctor={cast.doctor}&week=1",
+            (tables.PROVIDERS, tables.APPOINTMENTS),
+            Listing(lambda cast: appointments.list_by_provider(
+                        cast.doctor, since=APPOINTMENTS_FROM, until=APPOINTMENTS_FROM + timedelta(days=7)),
+                    tables.APPOINTMENTS, lambda cast: Attr("providerId").eq(cast.doctor)),
+        ),
+        BenchPage(
+            "chart", "doctor", lambda cast: f"/doctor/patients/{cast.patient}/",
+            (tables.MEDICAL_RECORDS, tables.PATIENTS, tables.CARE_TEAM),
+            Listing(lambda cast: records.history_page(cast.patient), tables.MEDICAL_RECORDS,
+                    lambda cast: Attr("patientId").eq(cast.patient)),
         ),
         BenchPage(
             "admin application list", "admin", lambda cast: "/admin/clinicians/application/",
@@ -297,8 +344,11 @@ def main() -> None:
     local_stack = bench_stack.start()
     try:
         bench_stack.test_database()
+        from bench.booking_load import open_hours
+
         people = bench_stack.demo_cast()
         cast = Cast(patient=people["patient"].sub, doctor=people["doctor"].sub)
+        open_hours(people["doctor"])
         pages = [page for page in _pages() if not args.pages or page.name in args.pages]
         needed = {table for page in pages for table in page.tables}
         seeders = {table: make_item for table, make_item in _seeders().items() if table in needed}
