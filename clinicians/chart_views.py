@@ -146,7 +146,7 @@ def _entry_page(request, patient_id: str, entry_id: str, *, form=None, conflict=
 @role_required(Role.DOCTOR)
 @require_http_methods(["GET", "POST"])
 def emergency_access(request):
-    form = EmergencyAccessForm(request.POST or None)
+    form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             grant = emergency_services.emergency_access_grant(request=request, wanted=EmergencyRequest(**form.cleaned_data))

@@ -18,6 +18,7 @@ from clinicians.chart_forms import (
     PatientSearchForm,
     VitalsForm,
 )
+from medisecure.forms import PageForm
 from patients import records_services
 from patients.admin_views import DoctorForm, PatientLookupForm
 from tests.access_matrix import ADMIN, DOCTOR, OTHER_DOCTOR
@@ -82,6 +83,10 @@ RECORD_TARGETS = (
                lambda setup: "/doctor/patients/emergency/"),
     FormTarget("clinicians:patients", DOCTOR, PatientSearchForm, lambda setup: {"q": "Exa", "page": ""},
                lambda setup: "/doctor/patients/", method="GET", statuses=WITH_PAGE_TOKEN),
+    FormTarget("clinicians:chart_history", DOCTOR, PageForm, lambda setup: {"page": ""},
+               lambda setup: f"{_chart(setup)}history/", method="GET", statuses=WITH_PAGE_TOKEN),
+    FormTarget("admin:emergency_access_review", ADMIN, PageForm, lambda setup: {"page": ""},
+               lambda setup: "/admin/patients/emergency-access/", method="GET", statuses=WITH_PAGE_TOKEN),
     FormTarget("admin:care_team", ADMIN, PatientLookupForm, lambda setup: {"patient": setup.cast.patient.email},
                lambda setup: "/admin/patients/care-team/", method="GET"),
     FormTarget("admin:care_team_add", ADMIN, DoctorForm, lambda setup: {"doctor": setup.cast.other_doctor.email},

@@ -47,6 +47,11 @@ MALFORMED_IDS = (
 FOREIGN_IDS: dict = {}
 FOREIGN_IDS.update(DOCUMENT_FOREIGN_IDS)
 FOREIGN_IDS.update(APPOINTMENT_FOREIGN_IDS)
+# The chart's pages: the patient is in the cast doctor's care team, not the other doctor's.
+FOREIGN_IDS.update({
+    name: lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub})
+    for name in ("clinicians:chart", "clinicians:chart_history", "clinicians:chart_entry_add", "clinicians:chart_entry")
+})
 
 RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
 
