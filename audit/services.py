@@ -84,10 +84,12 @@ def audit_record(
             head=head,
         )
     except (AuditWriteFailed, BotoCoreError, ClientError) as error:
+        if isinstance(error, ClientError) and dynamo.is_conditional_failure(error) and with_writes:
+            # The PHI write's own condition failed (a slot taken, a stale
+            # version): the caller's rule to report, not an audit failure.
+            raise
         # Identifiers only: the action and the request, never PHI.
         logger.error("audit write failed for %s (request %s): %s", action, event.request_id, type(error).__name__)
-        if isinstance(error, ClientError) and dynamo.is_conditional_failure(error) and with_writes:
-            raise  # the PHI write's own condition failed: the caller's rule to report
         raise AuditWriteFailed(action) from error
     if request is not None:
         request.audit_recorded = True
