@@ -85,9 +85,7 @@ def audit_record(
         )
     except (AuditWriteFailed, BotoCoreError, ClientError) as error:
         if isinstance(error, ClientError) and dynamo.is_conditional_failure(error) and with_writes:
-            # The PHI write's own condition failed (a slot taken, a stale
-            # version): the caller's rule to report, not an audit failure.
-            raise
+            raise  # the PHI write's own condition failed: the caller's rule to report, not an audit failure
         # Identifiers only: the action and the request, never PHI.
         logger.error("audit write failed for %s (request %s): %s", action, event.request_id, type(error).__name__)
         raise AuditWriteFailed(action) from error

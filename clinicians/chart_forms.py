@@ -167,22 +167,32 @@ class VitalsForm(EntryForm):
 ENTRY_FORMS = {form.kind: form for form in (NoteForm, DiagnosisForm, MedicationForm, AllergyForm, VitalsForm)}
 
 
-def amendment_form(kind: str):
+def _amendment_form_for(entry_form):
     """The entry's own form, plus why it is being amended and the version
     the doctor is amending."""
 
-    class AmendmentForm(ENTRY_FORMS[kind]):
+    class AmendmentForm(entry_form):
         reason = _text("Why are you amending this entry?", multiline=True, max_length=1000,
                        help_text="Kept with the entry's history, with your name and the time.")
         version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
         # Which form this is, so a POST is checked by the right rules before
         # the entry is read; the service checks it against the entry.
-        entry_kind = forms.CharField(widget=forms.HiddenInput, initial=kind)
+        entry_kind = forms.CharField(widget=forms.HiddenInput, initial=entry_form.kind)
 
+    AmendmentForm.__name__ = AmendmentForm.__qualname__ = f"{entry_form.__name__[:-len('Form')]}AmendmentForm"
     return AmendmentForm
 
 
-class PatientSearchForm(forms.Form):
+# Made once, so each kind's amendment form is one class (the hostile-input
+# registry checks every form class of the project is submitted).
+AMENDMENT_FORMS = {kind: _amendment_form_for(form) for kind, form in ENTRY_FORMS.items()}
+
+
+def amendment_form(kind: str):
+    return AMENDMENT_FORMS[kind]
+
+
+class PatientSearchForm(DescribedFieldsMixin, forms.Form):
     q = TextField(label="Family name", required=False, max_length=60, help_text="Type the start of the family name.")
     page = forms.CharField(required=False, max_length=2048)
 

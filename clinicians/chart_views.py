@@ -65,7 +65,7 @@ def chart_entry_add(request, patient_id: str, kind: str):
         raise Http404
     form = ENTRY_FORMS[kind](request.POST)
     if not form.is_valid():
-        return _chart_page(request, patient_id, bound_form=form, status=400)
+        return _chart_page(request, patient_id, bound_form=form)
     records_services.chart_entry_add(request=request, patient_id=patient_id, kind=kind, values=form.entry_values())
     messages.success(request, f"{KIND_LABELS[kind]} added to the chart.")
     return redirect("clinicians:chart", patient_id=patient_id)
@@ -90,10 +90,10 @@ def chart_entry(request, patient_id: str, entry_id: str):
         return _entry_page(request, patient_id, entry_id)
     kind = request.POST.get("entry_kind", "")
     if kind not in ENTRY_FORMS:
-        return _entry_page(request, patient_id, entry_id, status=400)
+        return _entry_page(request, patient_id, entry_id, refused_post=request.POST)
     form = amendment_form(kind)(request.POST)
     if not form.is_valid():
-        return _entry_page(request, patient_id, entry_id, form=form, status=400)
+        return _entry_page(request, patient_id, entry_id, form=form)
     try:
         records_services.chart_entry_amend(
             request=request, patient_id=patient_id, entry_id=entry_id, kind=kind, values=form.entry_values(),
@@ -103,9 +103,9 @@ def chart_entry(request, patient_id: str, entry_id: str):
         return _entry_page(request, patient_id, entry_id, form=_kept(form, conflict), conflict=True, status=409)
     except records_services.NothingToAmend:
         form.add_error(None, "Your amendment changes nothing in the entry, so nothing was saved.")
-        return _entry_page(request, patient_id, entry_id, form=form, status=400)
+        return _entry_page(request, patient_id, entry_id, form=form)
     except records_services.KindMismatch:
-        return _entry_page(request, patient_id, entry_id, status=400)
+        return _entry_page(request, patient_id, entry_id, refused_post=request.POST)
     messages.success(request, "The entry is amended; what it said before is kept in its history.")
     return redirect("clinicians:chart_entry", patient_id=patient_id, entry_id=entry_id)
 
@@ -118,10 +118,23 @@ def _kept(form, conflict: EntryConflict):
     return type(form)(data)
 
 
-def _entry_page(request, patient_id: str, entry_id: str, *, form=None, conflict=False, status=200):
+def _rechecked(entry, data):
+    """A post that named no kind of entry, or another kind, checked as this
+    entry's amendment so the doctor sees what to fix. Nothing was saved."""
+    data = data.copy()
+    data["entry_kind"] = entry.kind
+    form = amendment_form(entry.kind)(data)
+    if form.is_valid():
+        form.add_error(None, "The form did not match this entry, so nothing was saved. Check the values and save again.")
+    return form
+
+
+def _entry_page(request, patient_id: str, entry_id: str, *, form=None, conflict=False, status=200, refused_post=None):
     viewed = records_services.chart_entry_view(request=request, patient_id=patient_id, entry_id=entry_id)
     entry = viewed.entry
-    if form is None or form.kind != entry.kind:
+    if refused_post is not None:
+        form = _rechecked(entry, refused_post)
+    elif form is None or form.kind != entry.kind:
         form = amendment_form(entry.kind)(initial={**entry.values, "version": entry.version})
     context = {
         "viewed": viewed, "access": viewed.access, "patient": viewed.access.patient, "entry": entry,
@@ -133,7 +146,7 @@ def _entry_page(request, patient_id: str, entry_id: str, *, form=None, conflict=
 @role_required(Role.DOCTOR)
 @require_http_methods(["GET", "POST"])
 def emergency_access(request):
-    form = EmergencyAccessForm(request.POST or None)
+    form = EmergencyAccessForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             grant = emergency_services.emergency_access_grant(request=request, wanted=EmergencyRequest(**form.cleaned_data))

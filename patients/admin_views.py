@@ -9,7 +9,7 @@ from django.contrib import admin, messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from medisecure.forms import PageForm
 from patients import care_team_services, emergency_services
@@ -32,6 +32,7 @@ def _context(request, title, **extra):
     return {**admin.site.each_context(request), "title": title, **extra}
 
 
+@require_GET
 def emergency_access_review(request):
     form = PageForm(request.GET)
     page_token = form.cleaned_data["page"] if form.is_valid() else None
@@ -42,6 +43,7 @@ def emergency_access_review(request):
     )
 
 
+@require_GET
 def care_team(request):
     form = PatientLookupForm(request.GET if "patient" in request.GET else None)
     team = None

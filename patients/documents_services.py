@@ -64,7 +64,7 @@ class DocumentUpload:
 @dataclass(frozen=True)
 class DocumentList:
     patient_id: str
-    patient_name: str  # for a doctor's page; "" on the patient's own
+    chart: ChartAccess | None  # how a doctor sees the chart; None on the patient's own
     documents: list[Document]
     next_page: str | None
 
@@ -110,24 +110,20 @@ def own_documents_view(*, request, page_token: str | None) -> DocumentList:
     """One page of the signed-in patient's documents, newest first: one
     Query and the audit event."""
     patient_id = _own_patient_id(request)
-    return _documents_page(request, patient_id, patient_name="", page_token=page_token, access=None)
+    return _documents_page(request, patient_id, page_token=page_token, access=None)
 
 
 def chart_documents_view(*, request, patient_id: str, page_token: str | None) -> DocumentList:
     """One page of a patient's documents for a doctor who may open the chart:
     the chart access read, one Query and the audit event."""
     access = _doctor_may_open_chart(request=request, patient_id=patient_id)
-    return _documents_page(
-        request, patient_id, patient_name=access.patient.full_name, page_token=page_token, access=access
-    )
+    return _documents_page(request, patient_id, page_token=page_token, access=access)
 
 
-def _documents_page(
-    request, patient_id: str, *, patient_name: str, page_token: str | None, access: ChartAccess | None
-) -> DocumentList:
+def _documents_page(request, patient_id: str, *, page_token: str | None, access: ChartAccess | None) -> DocumentList:
     documents, next_page = repository.of_patient(patient_id, limit=PAGE_SIZE, page_token=page_token)
     _audit(request, "document.list", patient_id, outcome=ALLOWED, detail={"count": len(documents)}, access=access)
-    return DocumentList(patient_id=patient_id, patient_name=patient_name, documents=documents, next_page=next_page)
+    return DocumentList(patient_id=patient_id, chart=access, documents=documents, next_page=next_page)
 
 
 # --- Uploading -----------------------------------------------------------------

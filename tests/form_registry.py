@@ -265,6 +265,10 @@ TARGETS += APPOINTMENT_TARGETS
 from tests.forms_appointment_extras import APPOINTMENT_EXTRA_TARGETS  # noqa: E402
 TARGETS += APPOINTMENT_EXTRA_TARGETS
 
+from tests.forms_records import RECORD_TARGETS  # noqa: E402
+
+TARGETS += RECORD_TARGETS
+
 # Forms and POST-accepting routes that are not submitted here, and why.
 NOT_TARGETS: dict[str, str] = {
     "sign_out": "takes no input: a POST ends the session (tests/test_sign_in.py)",

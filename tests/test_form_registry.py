@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import sys
 from pathlib import Path
 
 from django import forms
@@ -48,10 +49,13 @@ def project_forms() -> set[type]:
     for package in packages:
         _import_everything_but_tests(package)
     prefixes = tuple(f"{package.__name__}." for package in packages)
+    # Only forms a module names: a class made at run time (a chart entry's
+    # amendment form) is covered through the form it is made from.
     return {
         form
         for form in _subclasses(forms.BaseForm)
         if form.__module__.startswith(prefixes) and ".tests" not in form.__module__
+        and getattr(sys.modules[form.__module__], form.__name__, None) is form
     }
 
 

@@ -47,6 +47,11 @@ MALFORMED_IDS = (
 FOREIGN_IDS: dict = {}
 FOREIGN_IDS.update(DOCUMENT_FOREIGN_IDS)
 FOREIGN_IDS.update(APPOINTMENT_FOREIGN_IDS)
+# The chart's pages: the patient is in the cast doctor's care team, not the other doctor's.
+FOREIGN_IDS.update({
+    name: lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub})
+    for name in ("clinicians:chart", "clinicians:chart_history", "clinicians:chart_entry_add", "clinicians:chart_entry")
+})
 
 RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
 
@@ -115,7 +120,11 @@ def test_a_random_or_malformed_id_is_a_404_that_is_audited_and_tells_nothing(cli
     person = getattr(cast, _actor(route))
     sign_in(client, person.email)
     rng = random.Random(route.name)
-    for name, value in kwargs.items():
+    # Random ids are shaped like the real ones (a "{patient}" placeholder's
+    # value is the cast's id).
+    real = resolve(route.url(cast).split("?")[0]).kwargs
+    for name in kwargs:
+        value = real[name]
         reference = _request(client, route, _swapped_path(route, kwargs, name, _same_shape(str(value), rng), cast))
         assert reference.status_code == 404, (route.name, name)
         for bad in (_same_shape(str(value), rng), *MALFORMED_IDS):

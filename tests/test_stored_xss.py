@@ -147,3 +147,27 @@ def test_hostile_text_in_the_audit_trail_is_inert_in_the_admin_and_neutralised_i
     cells = [cell for row in rows[1:] for cell in row]
     assert [cell for cell in cells if cell.startswith(FORMULA_PREFIXES)] == []
     assert {f"'{formula}" for formula in FORMULAS} <= set(cells)  # there, shown as text
+
+
+def test_a_hostile_document_name_is_inert_on_the_patients_and_doctors_lists(client, cast):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from patients.tests.documents_support import document_items
+
+    sign_in(client, cast.patient.email)
+    uploaded = client.post("/patient/documents/upload/", {
+        "document": SimpleUploadedFile(f"{TEMPLATE_VARIABLE} =1+1 <b>x</b>.pdf", PDF, content_type="application/pdf"),
+    })
+    assert uploaded.status_code == 302, uploaded.content.decode()[:2000]
+    [item] = document_items(cast.patient.sub)
+    shown_as = item["fileName"]  # what is left once the name is cleaned of markup
+    assert "{" not in shown_as and "<" not in shown_as
+
+    doctor = Client()
+    sign_in(doctor, cast.doctor.email)
+    for page in (
+        client.get("/patient/documents/").content.decode(),
+        doctor.get(f"/doctor/patients/{cast.patient.sub}/documents/").content.decode(),
+    ):
+        assert_inert(page, shown_as)
+        assert "<b>x</b>" not in page and TEMPLATE_VARIABLE not in page

@@ -3,6 +3,7 @@ and reading back what the stack holds."""
 
 from __future__ import annotations
 
+import itertools
 from datetime import timedelta
 
 from boto3.dynamodb.conditions import Key
@@ -46,9 +47,16 @@ def apply(client, **overrides):
     return client.post("/clinicians/apply/", application_form(**overrides))
 
 
+_visitor_numbers = itertools.count(1)
+
+
 def submitted(email: str = "avery.applicant@example.com", **overrides):
-    """Apply through the public page (as a new visitor) and return the stored application."""
-    response = apply(Client(), email=email, **overrides)
+    """Apply through the public page (as a new visitor, from an address of
+    their own, so many applications stay under the per-address rate limit)
+    and return the stored application."""
+    number = next(_visitor_numbers)
+    visitor = Client(REMOTE_ADDR=f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}")
+    response = apply(visitor, email=email, **overrides)
     assert response.status_code == 302, response.content.decode()[:2000]
     return latest_for(email)
 

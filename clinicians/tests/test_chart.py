@@ -46,7 +46,7 @@ def test_it_shows_the_chart_with_the_entries_added_through_its_forms(doctor_clie
 def test_it_refuses_a_heart_rate_of_900_and_saves_nothing(doctor_client, cast):
     response = doctor_client.post(f"{_chart(cast)}add/vitals/", {"heart_rate": "900", "temperature_unit": "C", "weight_unit": "kg"})
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert "That cannot be right for a person: enter a value from 20 to 300" in response.content.decode()
     assert 'aria-describedby="id_heart_rate-error"' in response.content.decode()
     assert records_repository.history_page(cast.patient.sub)[0] == []
@@ -55,13 +55,13 @@ def test_it_refuses_a_heart_rate_of_900_and_saves_nothing(doctor_client, cast):
 def test_it_reads_temperatures_in_the_unit_given(doctor_client, cast):
     assert doctor_client.post(f"{_chart(cast)}add/vitals/", {"temperature": "101.3", "temperature_unit": "F", "weight_unit": "kg"}).status_code == 302
     response = doctor_client.post(f"{_chart(cast)}add/vitals/", {"temperature": "101.3", "temperature_unit": "C", "weight_unit": "kg"})
-    assert response.status_code == 400
+    assert response.status_code == 200
 
 
 def test_it_refuses_a_code_that_is_not_shaped_like_icd10(doctor_client, cast):
     response = doctor_client.post(f"{_chart(cast)}add/diagnosis/", {**DIAGNOSIS, "code": "20.9J"})
 
-    assert response.status_code == 400 and "That is not an ICD-10 code" in response.content.decode()
+    assert response.status_code == 200 and "That is not an ICD-10 code" in response.content.decode()
 
 
 def test_an_amendment_through_the_entry_page_keeps_the_history_one_click_away(doctor_client, cast):
@@ -174,5 +174,5 @@ def test_an_amendment_checked_as_another_kind_of_entry_changes_nothing(doctor_cl
         f"{_chart(cast)}entries/{entry.entry_id}/", {**NOTE, "reason": "wrong form", "version": "1", "entry_kind": "note"}
     )
 
-    assert response.status_code == 400
+    assert response.status_code == 200
     assert records_repository.entry_get(cast.patient.sub, entry.entry_id).version == 1

@@ -84,7 +84,7 @@ def test_the_fhir_bundle_lists_the_patients_documents(patient_client, cast):
 
     dynamo.put_new(DOCUMENTS, {
         "patientId": cast.patient.sub, "documentKey": "2026-01-02T03:04:05Z#d1", "documentId": "d1",
-        "filename": "lab-results.pdf", "contentType": "application/pdf", "uploadedAt": "2026-01-02T03:04:05Z",
+        "fileName": "lab-results.pdf", "contentType": "application/pdf", "uploadedAt": "2026-01-02T03:04:05Z",
     })
     dynamo.put_new(DOCUMENTS, {"patientId": cast.patient.sub, "documentKey": "2026-01-03#broken"})  # read defensively
 

@@ -34,7 +34,8 @@ from botocore import xform_name
 from medisecure import tables as table_module
 
 REPO = Path(__file__).resolve().parents[3]
-NOT_PACKAGES = {"deploy", "tests"}
+# bench/ drives the local stack only (and is left out of the image).
+NOT_PACKAGES = {"deploy", "tests", "bench"}
 NOT_RUNTIME_DIRS = {"tests", "testing", "migrations", "__pycache__"}
 NOT_RUN_BY_THE_TASK_ROLE = {
     "medisecure/bootstrap.py",
