@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from appointments import emails, repository
@@ -406,7 +406,13 @@ def appointment_cancel(*, request, appointment_id: str) -> Changed:
 
 
 def _notify_doctor_of_cancel(cancelled: Appointment) -> None:
-    availability, provider = repository.availability_with_provider(cancelled.provider_id)
+    try:
+        availability, provider = repository.availability_with_provider(cancelled.provider_id)
+    except (ClientError, BotoCoreError) as error:
+        # The cancellation is stored; a notice it cannot read for must not
+        # turn it into an error page. Identifiers only.
+        logger.warning("doctor notice for appointment %s not sent: %s", cancelled.appointment_id, type(error).__name__)
+        return
     if availability.notify_by_email and provider is not None:
         _send(emails.doctor_notice(to=provider.email, appointment=cancelled, booked=False))
 
