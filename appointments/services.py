@@ -14,6 +14,7 @@ appointment answers as if it did not exist (and the attempt is audited)."""
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -552,16 +553,22 @@ def appointment_reminders_send(*, within: timedelta) -> ReminderRun:
     """Email every patient whose booked appointment starts within `within`,
     once: each reminder is claimed by a conditional write before it is sent,
     so runs that repeat or overlap never send it twice. A reminder whose
-    email fails is released for the next run."""
+    email fails is released for the next run; one claimed by a run that died
+    before finishing is taken over after APPOINTMENT_REMINDER_CLAIM_MINUTES
+    (if it died after SES took the email, that one goes out twice: the price
+    of never losing a reminder)."""
     now = clock.now()
+    stale_before = now - timedelta(minutes=settings.APPOINTMENT_REMINDER_CLAIM_MINUTES)
+    token = uuid.uuid4().hex
     sent = already_sent = not_sent = 0
     for appointment in repository.booked_starting_between(now, now + within):
-        if not repository.reminder_claim(appointment):
+        if not repository.reminder_claim(appointment, token=token, stale_before=stale_before):
             already_sent += 1
         elif _remind(appointment):
+            repository.reminder_sent(appointment, token=token)
             sent += 1
         else:
-            repository.reminder_release(appointment)
+            repository.reminder_release(appointment, token=token)
             not_sent += 1
     return ReminderRun(sent=sent, already_sent=already_sent, not_sent=not_sent)
 
