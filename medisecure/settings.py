@@ -76,6 +76,9 @@ EMERGENCY_ACCESS_NOTIFY = env.list(
 APPOINTMENT_CHANGE_CUTOFF_HOURS = env.int("APPOINTMENT_CHANGE_CUTOFF_HOURS", default=24)
 # send_reminders emails patients whose appointment starts within this many hours.
 APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
+# A reminder claimed by a run that died before sending it is taken over by
+# a later run after this long.
+APPOINTMENT_REMINDER_CLAIM_MINUTES = env.int("APPOINTMENT_REMINDER_CLAIM_MINUTES", default=10)
 # How far ahead patients may book.
 BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=4)
 
