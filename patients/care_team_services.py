@@ -46,8 +46,12 @@ def _admin_only(request) -> None:
         raise PermissionDenied
 
 
+# Patient ids are Cognito subs; anything far longer names no one.
+PATIENT_ID_LIMIT = 128
+
+
 def _patient(patient_id: str) -> Patient:
-    patient = patients.get(patient_id)
+    patient = patients.get(patient_id) if len(patient_id) <= PATIENT_ID_LIMIT else None
     if patient is None:
         raise NoSuchPatient
     return patient
@@ -56,7 +60,7 @@ def _patient(patient_id: str) -> Patient:
 def care_team_view(*, request, patient_email: str = "", patient_id: str = "") -> CareTeam:
     """A patient's care team, found by their email or id."""
     _admin_only(request)
-    patient = patients.get_by_email(patient_email) if patient_email else patients.get(patient_id)
+    patient = patients.get_by_email(patient_email) if patient_email else _patient(patient_id)
     if patient is None:
         raise NoSuchPatient
     members = patients.care_team_of_patient(patient.patient_id)
@@ -71,7 +75,7 @@ def care_team_view(*, request, patient_email: str = "", patient_id: str = "") ->
 def care_team_member_add(*, request, patient_id: str, doctor_email: str) -> Provider:
     _admin_only(request)
     patient = _patient(patient_id)
-    doctor = providers.get_by_email(doctor_email)
+    doctor = providers.get_by_email(doctor_email) if doctor_email else None
     if doctor is None:
         raise NoSuchDoctor
     entry = patients.care_team_add_entry(
@@ -82,7 +86,10 @@ def care_team_member_add(*, request, patient_id: str, doctor_email: str) -> Prov
 
 
 def care_team_member_remove(*, request, patient_id: str, provider_id: str) -> None:
+    """NotInCareTeam if the doctor was not linked (or the ids name no one)."""
     _admin_only(request)
+    if len(patient_id) > PATIENT_ID_LIMIT or len(provider_id) > PATIENT_ID_LIMIT:
+        raise NotInCareTeam
     entry = patients.care_team_remove_entry(patient_id=patient_id, provider_id=provider_id)
     _audited_change(request, "careteam.remove", patient_id, provider_id, entry, NotInCareTeam)
 
