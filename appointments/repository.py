@@ -409,19 +409,60 @@ def _reminder_lock(appointment: Appointment) -> dict:
     return {"lockId": f"reminder#{appointment.appointment_id}#{to_iso(appointment.start)}"}
 
 
-def reminder_claim(appointment: Appointment) -> bool:
-    """Mark the appointment's reminder as being sent; False if someone (an
-    earlier run, or one running now) already did. DynamoDB decides."""
+# A reminder item is "claimed" while a run sends it and "sent" after. A claim
+# whose run died before finishing goes stale and another run may take it.
+REMINDER_CLAIMED = "claimed"
+REMINDER_SENT = "sent"
+
+
+def _reminder_put(values: dict, condition) -> None:
+    dynamo.client().put_item(
+        TableName=dynamo.name(SLOT_LOCKS), Item=dynamo.to_item(values), **dynamo.condition_kwargs(condition)
+    )
+
+
+def reminder_claim(appointment: Appointment, *, token: str, stale_before: datetime) -> bool:
+    """Mark the appointment's reminder as being sent by the run holding
+    `token`; False if another run sent it, or is sending it and claimed it
+    since `stale_before`. DynamoDB decides."""
+    free = Attr("lockId").not_exists() | (
+        Attr("reminder").eq(REMINDER_CLAIMED) & Attr("claimedAt").lt(to_iso(stale_before))
+    )
+    values = {
+        **_reminder_lock(appointment), "appointmentId": appointment.appointment_id,
+        "expiresAt": _lock_expiry(appointment), "reminder": REMINDER_CLAIMED, "claimToken": token,
+        "claimedAt": to_iso(clock.now()),
+    }
     try:
-        dynamo.put_new(
-            SLOT_LOCKS,
-            {**_reminder_lock(appointment), "appointmentId": appointment.appointment_id, "expiresAt": _lock_expiry(appointment)},
-        )
-    except dynamo.ItemExists:
-        return False
+        _reminder_put(values, free)
+    except ClientError as error:
+        if dynamo.is_conditional_failure(error):
+            return False
+        raise
     return True
 
 
-def reminder_release(appointment: Appointment) -> None:
-    """Take back a claim whose email was not sent, so the next run tries again."""
-    dynamo.client().delete_item(TableName=dynamo.name(SLOT_LOCKS), Key=dynamo.to_item(_reminder_lock(appointment)))
+def reminder_sent(appointment: Appointment, *, token: str) -> None:
+    """Record the claimed reminder as sent, so no run takes it over."""
+    values = {
+        **_reminder_lock(appointment), "appointmentId": appointment.appointment_id,
+        "expiresAt": _lock_expiry(appointment), "reminder": REMINDER_SENT, "sentAt": to_iso(clock.now()),
+    }
+    try:
+        _reminder_put(values, Attr("claimToken").eq(token))
+    except ClientError as error:
+        if not dynamo.is_conditional_failure(error):
+            raise
+
+
+def reminder_release(appointment: Appointment, *, token: str) -> None:
+    """Take back a claim whose email was not sent, so the next run tries again
+    (unless another run has taken it since)."""
+    try:
+        dynamo.client().delete_item(
+            TableName=dynamo.name(SLOT_LOCKS), Key=dynamo.to_item(_reminder_lock(appointment)),
+            **dynamo.condition_kwargs(Attr("claimToken").eq(token)),
+        )
+    except ClientError as error:
+        if not dynamo.is_conditional_failure(error):
+            raise

@@ -14,11 +14,12 @@ appointment answers as if it did not exist (and the attempt is audited)."""
 from __future__ import annotations
 
 import logging
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from appointments import emails, repository
@@ -406,7 +407,13 @@ def appointment_cancel(*, request, appointment_id: str) -> Changed:
 
 
 def _notify_doctor_of_cancel(cancelled: Appointment) -> None:
-    availability, provider = repository.availability_with_provider(cancelled.provider_id)
+    try:
+        availability, provider = repository.availability_with_provider(cancelled.provider_id)
+    except (ClientError, BotoCoreError) as error:
+        # The cancellation is stored; a notice it cannot read for must not
+        # turn it into an error page. Identifiers only.
+        logger.warning("doctor notice for appointment %s not sent: %s", cancelled.appointment_id, type(error).__name__)
+        return
     if availability.notify_by_email and provider is not None:
         _send(emails.doctor_notice(to=provider.email, appointment=cancelled, booked=False))
 
@@ -553,16 +560,22 @@ def appointment_reminders_send(*, within: timedelta) -> ReminderRun:
     """Email every patient whose booked appointment starts within `within`,
     once: each reminder is claimed by a conditional write before it is sent,
     so runs that repeat or overlap never send it twice. A reminder whose
-    email fails is released for the next run."""
+    email fails is released for the next run; one claimed by a run that died
+    before finishing is taken over after APPOINTMENT_REMINDER_CLAIM_MINUTES
+    (if it died after SES took the email, that one goes out twice: the price
+    of never losing a reminder)."""
     now = clock.now()
+    stale_before = now - timedelta(minutes=settings.APPOINTMENT_REMINDER_CLAIM_MINUTES)
+    token = uuid.uuid4().hex
     sent = already_sent = not_sent = 0
     for appointment in repository.booked_starting_between(now, now + within):
-        if not repository.reminder_claim(appointment):
+        if not repository.reminder_claim(appointment, token=token, stale_before=stale_before):
             already_sent += 1
         elif _remind(appointment):
+            repository.reminder_sent(appointment, token=token)
             sent += 1
         else:
-            repository.reminder_release(appointment)
+            repository.reminder_release(appointment, token=token)
             not_sent += 1
     return ReminderRun(sent=sent, already_sent=already_sent, not_sent=not_sent)
 

@@ -76,6 +76,9 @@ EMERGENCY_ACCESS_NOTIFY = env.list(
 APPOINTMENT_CHANGE_CUTOFF_HOURS = env.int("APPOINTMENT_CHANGE_CUTOFF_HOURS", default=24)
 # send_reminders emails patients whose appointment starts within this many hours.
 APPOINTMENT_REMINDER_HOURS = env.int("APPOINTMENT_REMINDER_HOURS", default=24)
+# A reminder claimed by a run that died before sending it is taken over by
+# a later run after this long.
+APPOINTMENT_REMINDER_CLAIM_MINUTES = env.int("APPOINTMENT_REMINDER_CLAIM_MINUTES", default=10)
 # How far ahead patients may book.
 BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=4)
 
@@ -260,25 +263,26 @@ STATIC_URL = "/static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=BASE_DIR / "staticfiles") if IS_PRODUCTION else None
 STATICFILES_DIRS = [BASE_DIR / "static"]
 WHITENOISE_USE_FINDERS = not IS_PRODUCTION
+# What both S3 storages share: the private bucket, SigV4 presigned links
+# (S3 refuses any other signature on SSE-KMS objects), no ACLs, no overwrite.
+_S3_OPTIONS = {
+    "bucket_name": DOCUMENTS_BUCKET,
+    "location": DOCUMENTS_KEY_PREFIX.rstrip("/"),
+    "region_name": AWS_REGION,
+    "endpoint_url": AWS_ENDPOINT_URL or None,
+    "access_key": AWS_ACCESS_KEY_ID,
+    "secret_key": AWS_SECRET_ACCESS_KEY,
+    "default_acl": None,
+    "querystring_auth": True,
+    "signature_version": "s3v4",
+    "file_overwrite": False,
+}
 STORAGES = {
     "default": {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
-            "bucket_name": DOCUMENTS_BUCKET,
-            "location": DOCUMENTS_KEY_PREFIX.rstrip("/"),
-            "region_name": AWS_REGION,
-            "endpoint_url": AWS_ENDPOINT_URL or None,
-            "access_key": AWS_ACCESS_KEY_ID,
-            "secret_key": AWS_SECRET_ACCESS_KEY,
-            "default_acl": None,
-            "querystring_auth": True,
-            # S3 refuses any other signature on SSE-KMS objects.
-            "signature_version": "s3v4",
+            **_S3_OPTIONS,
             "querystring_expire": 300,
-            # SigV4 presigned links (X-Amz-Expires): SigV2 is deprecated and
-            # refused by newer regions.
-            "signature_version": "s3v4",
-            "file_overwrite": False,
             "object_parameters": (
                 {"ServerSideEncryption": "aws:kms", "SSEKMSKeyId": DOCUMENTS_KMS_KEY_ID}
                 if IS_PRODUCTION
@@ -292,17 +296,8 @@ STORAGES = {
     "documents": {
         "BACKEND": "medisecure.storage.NoOverwriteS3Storage",
         "OPTIONS": {
-            "bucket_name": DOCUMENTS_BUCKET,
-            "location": DOCUMENTS_KEY_PREFIX.rstrip("/"),
-            "region_name": AWS_REGION,
-            "endpoint_url": AWS_ENDPOINT_URL or None,
-            "access_key": AWS_ACCESS_KEY_ID,
-            "secret_key": AWS_SECRET_ACCESS_KEY,
-            "default_acl": None,
-            "querystring_auth": True,
+            **_S3_OPTIONS,
             "querystring_expire": DOCUMENTS_LINK_SECONDS,
-            "signature_version": "s3v4",
-            "file_overwrite": False,
             "object_parameters": {
                 "ServerSideEncryption": "aws:kms",
                 **({"SSEKMSKeyId": DOCUMENTS_KMS_KEY_ID} if DOCUMENTS_KMS_KEY_ID else {}),

@@ -9,6 +9,7 @@ import json
 import threading
 import urllib.request
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlparse
 
@@ -123,3 +124,16 @@ def in_parallel(work, count: int = 12) -> list:
         thread.join(timeout=120)
     assert len(outcomes) == count
     return outcomes
+
+
+class FakeClock:
+    """Stands in for medisecure.clock: a moment the test moves by hand."""
+
+    def __init__(self, start: datetime):
+        self.moment = start
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def advance(self, **delta) -> None:
+        self.moment += timedelta(**delta)

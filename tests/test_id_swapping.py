@@ -20,7 +20,7 @@ from django.urls import resolve
 from audit import repository as audit_log
 from medisecure import dynamo
 from tests.access_matrix import ANONYMOUS, DOCTOR, EVERYONE, OTHER_DOCTOR, OTHER_PATIENT, PATIENT, ROUTES
-from tests.form_registry import TARGETS
+from tests.form_registry import TARGETS, Setup, materialize
 from tests.matrix_appointments import APPOINTMENT_FOREIGN_IDS
 from tests.matrix_documents import DOCUMENT_FOREIGN_IDS
 from tests.support import sign_in
@@ -55,6 +55,16 @@ FOREIGN_IDS.update({
 
 RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
 
+# Admin actions on any patient (the admin's authority covers every record):
+# an id that names no one is answered on the care-team page they return to,
+# changing nothing (test_an_admin_care_team_change_for_no_one_changes_nothing).
+ANSWERED_IN_PLACE = {
+    "admin:care_team_add": "adding needs a doctor's email first; an unknown patient is a 404 once one is given",
+    "admin:care_team_remove": "removing a doctor who is not in that care team says so on the care-team page",
+}
+# Ids in an address that name no one's record.
+NOT_OWNED = {"patients:records_download": "a file format (fhir or pdf)"}
+
 
 def _routes_with_ids():
     seen = {}
@@ -62,7 +72,7 @@ def _routes_with_ids():
         kwargs = resolve(route.path.split("?")[0]).kwargs
         if kwargs and route.name not in seen:
             seen[route.name] = (route, kwargs)
-    return list(seen.values())
+    return [(route, kwargs) for route, kwargs in seen.values() if route.name not in ANSWERED_IN_PLACE | NOT_OWNED.keys()]
 
 
 ROUTES_WITH_IDS = _routes_with_ids()
@@ -92,9 +102,34 @@ def _actor(route) -> str:
     return sorted(route.allowed - {ANONYMOUS})[0]
 
 
-def _request(client, route, path: str):
-    # A page that only takes a POST (405 to the matrix's GET) is posted to.
-    return client.post(path, {}) if route.ok_status == 405 else client.get(path)
+POSTED: dict = {}
+for _target in TARGETS:
+    if _target.method == "POST":
+        POSTED.setdefault(_target.name, _target)
+
+
+def _requester(client, cast, route, *, prepare: bool = True):
+    """Opens a page. One that only takes a POST (405 to the matrix's GET) is
+    sent its form's valid baseline, so the id is what is refused, not the
+    form (`prepare` makes what the baseline needs, e.g. a booking)."""
+    if route.ok_status != 405:
+        return client.get
+    target = POSTED.get(route.name)
+    if target is None or target.form is None:  # a POST that reads no form
+        return lambda path: client.post(path, {})
+    setup = Setup(cast=cast, client=client)
+    if prepare and target.prepare:
+        target.prepare(setup)
+    return lambda path: client.post(path, materialize(target.baseline(setup)))
+
+
+# Admin actions over every record (an admin's authority covers them all) that
+# report an unknown id on the page they return to, rather than a 404.
+ANSWERED_IN_PLACE = {
+    "admin:care_team_remove": "removing a doctor who is not in the care team says so on the care-team page",
+}
+# Ids in an address that name no one's record.
+NOT_OWNED = {"patients:records_download": "a file format (fhir or pdf)"}
 
 
 def _comparable(html: bytes) -> str:
@@ -123,14 +158,20 @@ def test_a_random_or_malformed_id_is_a_404_that_is_audited_and_tells_nothing(cli
     # Random ids are shaped like the real ones (a "{patient}" placeholder's
     # value is the cast's id).
     real = resolve(route.url(cast).split("?")[0]).kwargs
+    request = _requester(client, cast, route)
+    expected = 302 if route.name in ANSWERED_IN_PLACE else 404
     for name in kwargs:
         value = real[name]
-        reference = _request(client, route, _swapped_path(route, kwargs, name, _same_shape(str(value), rng), cast))
-        assert reference.status_code == 404, (route.name, name)
+        reference = request(_swapped_path(route, kwargs, name, _same_shape(str(value), rng), cast))
+        assert reference.status_code == expected, (route.name, name)
+        if expected != 404:
+            for bad in MALFORMED_IDS:  # (with a slash it no longer matches the address at all: 404)
+                assert request(_swapped_path(route, kwargs, name, bad, cast)).status_code in (expected, 404), bad
+            continue
         for bad in (_same_shape(str(value), rng), *MALFORMED_IDS):
             denials = len(_denials_of(person.sub))
 
-            response = _request(client, route, _swapped_path(route, kwargs, name, bad, cast))
+            response = request(_swapped_path(route, kwargs, name, bad, cast))
 
             _assert_refused_alike(response, reference, person, denials)
 
@@ -142,7 +183,22 @@ def test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped():
         if route.allowed & RELATIONSHIP_ACTORS and route.allowed != EVERYONE  # a public page's slug is no one's
     }
 
-    assert owned - set(FOREIGN_IDS) == set()
+    assert owned - set(FOREIGN_IDS) - set(NOT_OWNED) == set()
+
+
+def test_an_admin_care_team_change_for_no_one_changes_nothing(cast):
+    client = Client()
+    sign_in(client, cast.admin.email)
+    nobody = "00000000-0000-0000-0000-000000000000"
+    before = audit_log.list_by("userId", cast.admin.sub, limit=100)[0]
+
+    removed = client.post(f"/admin/patients/care-team/{nobody}/remove/{cast.doctor.sub}/", follow=True)
+    added = client.post(f"/admin/patients/care-team/{nobody}/add/", {"doctor": cast.doctor.email})
+
+    assert "was not in the care team" in removed.content.decode()
+    assert added.status_code == 404
+    after = audit_log.list_by("userId", cast.admin.sub, limit=100)[0]
+    assert [event.action for event in after if event not in before and event.outcome == "allowed"] == []
 
 
 def test_another_persons_record_is_refused_like_a_missing_one(cast):
@@ -154,14 +210,15 @@ def test_another_persons_record_is_refused_like_a_missing_one(cast):
         # as the same person leaves the test client signed out.
         client = Client()
         sign_in(client, person.email)
-        reference = _request(client, route, route.url(cast))  # the matrix's own path names nothing real for them
+        request = _requester(client, cast, route, prepare=False)
+        reference = request(route.url(cast))  # the matrix's own path names nothing real for them
         swapped = route
         for name, value in foreign.items():
             swapped = dataclasses.replace(swapped, path=_swapped_path(swapped, kwargs, name, value, cast))
         path = swapped.path
         denials = len(_denials_of(person.sub))
 
-        response = _request(client, route, path)
+        response = request(path)
 
         _assert_refused_alike(response, reference, person, denials)
         for value in foreign.values():

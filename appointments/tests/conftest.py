@@ -4,7 +4,7 @@ directly (as the race tests' threads do)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta, timezone
+from datetime import datetime, time, timezone
 from types import SimpleNamespace
 
 import pytest
@@ -12,21 +12,11 @@ from django.test import RequestFactory
 
 from appointments import repository, services
 from appointments.domain import Availability, WeeklyRule, from_iso
+from tests.support import FakeClock
 
 # Monday 2 March 2026, 07:00 in New York: the week before clocks go forward.
 NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
 WEEKDAYS = range(5)
-
-
-class FakeClock:
-    def __init__(self, start: datetime):
-        self.moment = start
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta) -> None:
-        self.moment += timedelta(**delta)
 
 
 @pytest.fixture

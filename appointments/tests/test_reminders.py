@@ -12,7 +12,7 @@ from django.core.management import call_command
 from appointments import services
 from appointments.tests.conftest import TUESDAY_NINE, book, request_as
 from appointments.tests.support import raw_mail_to
-from tests.faults import at_send, json_error
+from tests.faults import SimulatedCrash, at_send, json_error
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +98,21 @@ def test_a_moved_appointment_is_reminded_of_its_new_time_and_a_cancelled_one_nev
 
     assert len(reminders(local_stack, cast.patient)) == 2
     assert reminders(local_stack, cast.other_patient) == []
+
+
+def test_a_reminder_claimed_by_a_run_that_died_is_sent_once_its_claim_goes_stale(
+    two_bookings_tomorrow, local_stack, clinic_clock
+):
+    cast = two_bookings_tomorrow.cast
+
+    def die(request, operation):
+        raise SimulatedCrash(operation)
+
+    with at_send("sesv2", die), pytest.raises(SimulatedCrash):
+        _run()
+
+    assert "Sent 0 reminders; 1 were already sent" in _run()  # still claimed by the run that died
+    clinic_clock.advance(minutes=11)
+    assert "Sent 1 reminders" in _run()
+    assert "Sent 0 reminders; 1 were already sent" in _run()
+    assert len(reminders(local_stack, cast.patient)) == 1

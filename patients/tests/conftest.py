@@ -5,25 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
-from tests.support import mail_to
+from tests.support import FakeClock, mail_to
 
 CODE_IN_HTML = re.compile(r'class="code"[^>]*>(\d{6})<')
 NEW_PASSWORD = "Fresh-Start-2024-Ok!"
-
-
-class FakeClock:
-    def __init__(self, start: datetime):
-        self.moment = start
-
-    def now(self) -> datetime:
-        return self.moment
-
-    def advance(self, **delta) -> None:
-        self.moment += timedelta(**delta)
 
 
 @pytest.fixture
