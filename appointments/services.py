@@ -651,7 +651,7 @@ class Stretch:
         return self.first_day <= self.today <= self.last_day
 
 
-def schedule_stretch(*, view: str, start: date | None) -> Stretch:
+def _stretch(view: str, start: date | None) -> Stretch:
     """A day from `start` (today by default), or the week (Monday to Sunday)
     holding it."""
     today = clock.now().astimezone(clinic_zone()).date()
@@ -681,3 +681,20 @@ def provider_schedule_view(*, request, first_day: date, days: int = 1, page_toke
     return ProviderSchedule(
         first_day=first_day, days=days, appointments=appointments, next_page=next_page, now=clock.now()
     )
+
+
+@dataclass(frozen=True)
+class SchedulePage:
+    stretch: Stretch
+    schedule: ProviderSchedule
+
+
+def provider_schedule_page_view(*, request, view: str, start: date | None, page_token: str | None) -> SchedulePage:
+    """The doctor's home: their appointments on the day `start` (today by
+    default) or, with `view` "week", the week holding it; as
+    provider_schedule_view."""
+    stretch = _stretch(view, start)
+    schedule = provider_schedule_view(
+        request=request, first_day=stretch.first_day, days=stretch.days, page_token=page_token
+    )
+    return SchedulePage(stretch=stretch, schedule=schedule)

@@ -20,11 +20,11 @@ def home(request):
     """The doctor's schedule: today, another day or a week."""
     form = ScheduleForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    stretch = appointment_services.schedule_stretch(view=data.get("view") or DAY, start=data.get("start"))
-    schedule = appointment_services.provider_schedule_view(
-        request=request, first_day=stretch.first_day, days=stretch.days, page_token=data.get("page") or None
+    page = appointment_services.provider_schedule_page_view(
+        request=request, view=data.get("view") or DAY, start=data.get("start"), page_token=data.get("page") or None
     )
-    return render(request, "clinicians/home.html", {"schedule": schedule, "stretch": stretch, "reason_max_length": REASON_MAX_LENGTH})
+    context = {"schedule": page.schedule, "stretch": page.stretch, "reason_max_length": REASON_MAX_LENGTH}
+    return render(request, "clinicians/home.html", context)
 
 
 @role_required(Role.MARKETER, Role.ADMIN)
