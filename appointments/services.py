@@ -501,6 +501,13 @@ def _doctors_appointment(request, appointment_id: str, action: str) -> tuple[App
     return appointment, head
 
 
+def appointment_doctor_check(*, request, appointment_id: str, action: str) -> None:
+    """Whether the appointment is the signed-in doctor's, before their input
+    is sent back to them to correct: AppointmentNotFound (audited as denied)
+    if it is not. Reads nothing it shows."""
+    _doctors_appointment(request, appointment_id, action)
+
+
 def appointment_doctor_update(*, request, appointment_id: str, status: str, reason: str = "") -> Changed:
     """The signed-in doctor cancels their appointment (with a reason, which the
     patient is emailed) or marks it completed or missed: the status change,
@@ -589,11 +596,69 @@ def _remind(appointment: Appointment) -> bool:
 
 
 @dataclass(frozen=True)
+class ScheduleEntry:
+    """An appointment on the doctor's schedule and what they may do with it now."""
+
+    appointment: Appointment
+    may_cancel: bool
+    may_mark: bool  # completed or missed
+
+
+@dataclass(frozen=True)
 class ProviderSchedule:
     first_day: date
     days: int
     appointments: list[Appointment]
     next_page: str | None
+    now: datetime | None = None
+
+    @property
+    def entries(self) -> list[ScheduleEntry]:
+        now = self.now or clock.now()
+        return [
+            ScheduleEntry(
+                appointment,
+                may_cancel=appointment.doctor_may_set(CANCELLED, now=now),
+                may_mark=appointment.doctor_may_set(COMPLETED, now=now),
+            )
+            for appointment in self.appointments
+        ]
+
+
+@dataclass(frozen=True)
+class Stretch:
+    """The days a schedule page shows and the pages around it (local dates)."""
+
+    view: str  # "day" or "week"
+    first_day: date
+    days: int
+    today: date
+
+    @property
+    def last_day(self) -> date:
+        return self.first_day + timedelta(days=self.days - 1)
+
+    @property
+    def previous(self) -> date:
+        return self.first_day - timedelta(days=self.days)
+
+    @property
+    def next(self) -> date:
+        return self.first_day + timedelta(days=self.days)
+
+    @property
+    def shows_today(self) -> bool:
+        return self.first_day <= self.today <= self.last_day
+
+
+def _stretch(view: str, start: date | None) -> Stretch:
+    """A day from `start` (today by default), or the week (Monday to Sunday)
+    holding it."""
+    today = clock.now().astimezone(clinic_zone()).date()
+    first_day = start or today
+    if view == "week":
+        return Stretch("week", first_day - timedelta(days=first_day.weekday()), 7, today)
+    return Stretch("day", first_day, 1, today)
 
 
 def provider_schedule_view(*, request, first_day: date, days: int = 1, page_token: str | None = None) -> ProviderSchedule:
@@ -613,4 +678,23 @@ def provider_schedule_view(*, request, first_day: date, days: int = 1, page_toke
         resource_id=provider_id,
         detail={"patient_ids": sorted({appointment.patient_id for appointment in appointments})},
     )
-    return ProviderSchedule(first_day=first_day, days=days, appointments=appointments, next_page=next_page)
+    return ProviderSchedule(
+        first_day=first_day, days=days, appointments=appointments, next_page=next_page, now=clock.now()
+    )
+
+
+@dataclass(frozen=True)
+class SchedulePage:
+    stretch: Stretch
+    schedule: ProviderSchedule
+
+
+def provider_schedule_page_view(*, request, view: str, start: date | None, page_token: str | None) -> SchedulePage:
+    """The doctor's home: their appointments on the day `start` (today by
+    default) or, with `view` "week", the week holding it; as
+    provider_schedule_view."""
+    stretch = _stretch(view, start)
+    schedule = provider_schedule_view(
+        request=request, first_day=stretch.first_day, days=stretch.days, page_token=page_token
+    )
+    return SchedulePage(stretch=stretch, schedule=schedule)

@@ -4,15 +4,17 @@ from django.conf import settings
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appointments import services
-from appointments.domain import SlotRefused, new_booking_id
+from appointments.domain import CANCELLED, COMPLETED, NO_SHOW, SlotRefused, new_booking_id
 from appointments.forms import (
     AppointmentListForm,
     AvailabilityForm,
     BookingChoiceForm,
     BookingForm,
+    DoctorCancelForm,
     RescheduleForm,
     SlotPickForm,
     WeekForm,
@@ -230,3 +232,66 @@ def send_confirmation(request, appointment_id):
         else:
             messages.error(request, "We still could not send the confirmation email. Please try again in a few minutes.")
     return redirect("appointments:detail", appointment_id=appointment_id)
+
+
+# --- A doctor's changes to their own appointments --------------------------------------
+
+NOT_NOW = "That change cannot be made to this appointment now: it is no longer booked, or has not started yet."
+DOCTOR_DONE = {
+    COMPLETED: "The appointment is marked completed.",
+    NO_SHOW: "The appointment is marked missed.",
+}
+
+
+def _back_to_schedule(appointment):
+    day = appointment.start.astimezone(services.clinic_zone()).date()
+    return redirect(f"{reverse('clinicians:home')}?start={day:%Y-%m-%d}")
+
+
+def _doctor_update(request, appointment_id: str, status: str, reason: str = ""):
+    try:
+        changed = services.appointment_doctor_update(
+            request=request, appointment_id=appointment_id, status=status, reason=reason
+        )
+    except services.AppointmentNotFound as missing:
+        raise Http404 from missing
+    except services.StatusChangeRefused:
+        messages.error(request, NOT_NOW)
+        return redirect("clinicians:home")
+    except services.ConcurrentUpdate:
+        messages.error(request, STALE)
+        return redirect("clinicians:home")
+    if status != CANCELLED:
+        messages.success(request, DOCTOR_DONE[status])
+    elif changed.already_done:
+        messages.success(request, "This appointment was already cancelled.")
+    elif changed.emailed:
+        messages.success(request, "The appointment is cancelled and the patient has been emailed the reason.")
+    else:
+        messages.error(request, "The appointment is cancelled, but we could not email the patient. Please let them know.")
+    return _back_to_schedule(changed.appointment)
+
+
+@role_required(Role.DOCTOR)
+@require_POST
+def doctor_complete(request, appointment_id):
+    return _doctor_update(request, appointment_id, COMPLETED)
+
+
+@role_required(Role.DOCTOR)
+@require_POST
+def doctor_no_show(request, appointment_id):
+    return _doctor_update(request, appointment_id, NO_SHOW)
+
+
+@role_required(Role.DOCTOR)
+@require_POST
+def doctor_cancel(request, appointment_id):
+    form = DoctorCancelForm(request.POST)
+    if form.is_valid():
+        return _doctor_update(request, appointment_id, CANCELLED, form.cleaned_data["reason"])
+    try:
+        services.appointment_doctor_check(request=request, appointment_id=appointment_id, action="appointment.cancel")
+    except services.AppointmentNotFound as missing:
+        raise Http404 from missing
+    return render(request, "appointments/doctor_cancel.html", {"form": form, "appointment_id": appointment_id})

@@ -35,35 +35,8 @@ from medisecure.identity import cognito
 from medisecure.identity.roles import Role
 from medisecure.middleware import client_ip
 from medisecure.passwords import PASSWORD_POLICY, generate_password
-from patients import repository as patients
-from patients.domain import CareTeamMember
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class DoctorHome:
-    provider: Provider | None
-    patients: list[CareTeamMember]
-    next_page: str | None
-
-
-def doctor_home_view(*, request, page_token: str | None) -> DoctorHome:
-    """The signed-in doctor's profile and one page of the patients in their
-    care. Raises medisecure.dynamo.InvalidPageToken for a forged token."""
-    provider_id = request.user.username
-    provider = repository.get(provider_id)
-    members, next_page = patients.patients_of_provider(provider_id, page_token=page_token)
-    audit_record(
-        request=request,
-        action="careteam.list",
-        outcome=ALLOWED,
-        resource_type="provider",
-        resource_id=provider_id,
-        # Which patients appeared on the page: identifiers, never names.
-        detail={"patient_ids": [member.patient_id for member in members]},
-    )
-    return DoctorHome(provider=provider, patients=members, next_page=next_page)
 
 
 @dataclass(frozen=True)

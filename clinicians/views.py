@@ -2,11 +2,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
+from appointments import services as appointment_services
+from appointments.forms import DAY, REASON_MAX_LENGTH, ScheduleForm
 from clinicians import services
 from clinicians.domain import LICENCE_SCAN_MAX_BYTES
 from clinicians.forms import ApplicationForm, DirectoryFilterForm
 from medisecure import errors
-from medisecure.forms import PageForm
 from medisecure.identity.access import public, role_required
 from medisecure.identity.roles import Role
 from medisecure.rate_limits import RateLimited
@@ -16,10 +17,14 @@ from medisecure.uploads import SizeCapUploadHandler
 @role_required(Role.DOCTOR)
 @require_GET
 def home(request):
-    form = PageForm(request.GET)
-    page_token = form.cleaned_data["page"] if form.is_valid() else None
-    home = services.doctor_home_view(request=request, page_token=page_token or None)
-    return render(request, "clinicians/home.html", {"home": home})
+    """The doctor's schedule: today, another day or a week."""
+    form = ScheduleForm(request.GET)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = appointment_services.provider_schedule_page_view(
+        request=request, view=data.get("view") or DAY, start=data.get("start"), page_token=data.get("page") or None
+    )
+    context = {"schedule": page.schedule, "stretch": page.stretch, "reason_max_length": REASON_MAX_LENGTH}
+    return render(request, "clinicians/home.html", context)
 
 
 @role_required(Role.MARKETER, Role.ADMIN)

@@ -74,7 +74,11 @@ ROUTES = (
     # With no sign-up in progress in the session, these send the browser to /signup/.
     Route("signup:verify", "/signup/verify/", EVERYONE, None, ok_status=302),
     Route("signup:complete", "/signup/complete/", EVERYONE, None, ok_status=302),
-    Route("clinicians:home", "/doctor/", frozenset({DOCTOR, OTHER_DOCTOR}), "careteam.list", touches_phi=True),
+    Route("clinicians:home", "/doctor/", frozenset({DOCTOR, OTHER_DOCTOR}), "appointment.schedule", touches_phi=True),
+    Route(
+        "clinicians:home", "/doctor/?view=week&start=2026-03-02", frozenset({DOCTOR, OTHER_DOCTOR}),
+        "appointment.schedule", touches_phi=True,
+    ),
     Route("marketing", "/marketing/?specialty=Family+medicine", frozenset({MARKETER, ADMIN}), None),
     Route("admin:index", "/admin/", frozenset({ADMIN}), None),
     Route("admin:medisecure_user_changelist", "/admin/medisecure/user/", frozenset({ADMIN}), None),

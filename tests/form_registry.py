@@ -26,6 +26,7 @@ from clinicians.forms import (
     DecisionForm,
     DirectoryFilterForm,
 )
+from appointments.forms import ScheduleForm
 from medisecure.forms import PageForm
 from medisecure.identity.forms import TotpCodeForm
 from patients import repository as patient_repository
@@ -240,8 +241,10 @@ TARGETS: tuple[FormTarget, ...] = (
         lambda setup: {"status": "pending", "q": "avery", "page": ""}, _fixed("/admin/clinicians/application/"),
         method="GET", statuses=WITH_PAGE_TOKEN,
     ),
-    FormTarget("clinicians:home", DOCTOR, PageForm, lambda setup: {"page": ""}, _fixed("/doctor/"), method="GET",
-               statuses=WITH_PAGE_TOKEN),
+    FormTarget(
+        "clinicians:home", DOCTOR, ScheduleForm, lambda setup: {"view": "week", "start": "2026-03-02", "page": ""},
+        _fixed("/doctor/"), method="GET", statuses=WITH_PAGE_TOKEN,
+    ),
     FormTarget(
         "marketing", MARKETER, DirectoryFilterForm, lambda setup: {"specialty": "Cardiology", "page": ""},
         _fixed("/marketing/"), method="GET", statuses=WITH_PAGE_TOKEN,

@@ -16,6 +16,7 @@ from appointments.forms import (
     AvailabilityForm,
     BookingChoiceForm,
     BookingForm,
+    DoctorCancelForm,
     DayOffForm,
     ExtraHoursForm,
     RescheduleForm,
@@ -62,6 +63,10 @@ def _book_one(setup: Setup) -> None:
 
 def _appointment_path(suffix: str):
     return lambda setup: f"/patient/appointments/{setup.made['appointment'].appointment_id}/{suffix}"
+
+
+def _doctors_path(suffix: str):
+    return lambda setup: f"/doctor/appointments/{setup.made['appointment'].appointment_id}/{suffix}"
 
 
 def _availability(setup: Setup) -> dict:
@@ -112,6 +117,14 @@ APPOINTMENT_TARGETS = (
         "appointments:send_confirmation", PATIENT, None, lambda setup: {}, _appointment_path("send-confirmation/"),
         prepare=_book_one,
     ),
+    FormTarget(
+        "appointments:doctor_cancel", DOCTOR, DoctorCancelForm, lambda setup: {"reason": "I am unwell today"},
+        _doctors_path("cancel/"), prepare=_book_one,
+    ),
+    # They read no input: the appointment is named by the path. Not started
+    # yet, so each answers "not now" with a redirect and changes nothing.
+    FormTarget("appointments:doctor_complete", DOCTOR, None, lambda setup: {}, _doctors_path("complete/"), prepare=_book_one),
+    FormTarget("appointments:doctor_no_show", DOCTOR, None, lambda setup: {}, _doctors_path("no-show/"), prepare=_book_one),
     # Query-string forms.
     FormTarget(
         "appointments:list", PATIENT, AppointmentListForm, lambda setup: {"when": "past", "page": ""},

@@ -35,6 +35,10 @@ APPOINTMENT_ROUTES = (
         "appointments:send_confirmation", f"/patient/appointments/{NO_APPOINTMENT}/send-confirmation/", PATIENTS,
         None, ok_status=405,
     ),
+    # The doctor's actions on their schedule: POST only.
+    Route("appointments:doctor_complete", f"/doctor/appointments/{NO_APPOINTMENT}/complete/", DOCTORS, None, ok_status=405),
+    Route("appointments:doctor_no_show", f"/doctor/appointments/{NO_APPOINTMENT}/no-show/", DOCTORS, None, ok_status=405),
+    Route("appointments:doctor_cancel", f"/doctor/appointments/{NO_APPOINTMENT}/cancel/", DOCTORS, None, ok_status=405),
 )
 
 
@@ -50,3 +54,8 @@ APPOINTMENT_FOREIGN_IDS = {
     name: lambda cast: (OTHER_PATIENT, {"appointment_id": _patients_appointment(cast)})
     for name in ("appointments:detail", "appointments:reschedule", "appointments:cancel", "appointments:send_confirmation")
 }
+# Another doctor's appointment, acted on by the other doctor.
+APPOINTMENT_FOREIGN_IDS.update({
+    name: lambda cast: (OTHER_DOCTOR, {"appointment_id": _patients_appointment(cast)})
+    for name in ("appointments:doctor_complete", "appointments:doctor_no_show", "appointments:doctor_cancel")
+})

@@ -284,7 +284,7 @@ def test_the_doctors_own_page_token_does_not_open_another_doctors_list(client, c
     )
     sign_in(client, cast.other_doctor.email)
 
-    response = client.get("/doctor/", {"page": token})
+    response = client.get("/doctor/patients/", {"page": token})
 
     assert response.status_code == 404
     assert cast.patient.sub not in response.content.decode()

@@ -69,7 +69,7 @@ def test_hostile_profile_text_is_inert_on_the_patients_doctors_and_admins_pages(
 
     doctor = Client()
     sign_in(doctor, cast.doctor.email)
-    assert_inert(doctor.get("/doctor/").content.decode(), f"{SCRIPT} {BREAKOUT}")
+    assert_inert(doctor.get("/doctor/patients/").content.decode(), f"{SCRIPT} {BREAKOUT}")
 
     admin = Client()
     sign_in(admin, cast.admin.email)

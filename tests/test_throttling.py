@@ -60,7 +60,8 @@ def _profile_events(patient_id: str) -> list:
 PAGES = {
     "patient-home": ("patient", "/patient/", "Jordan"),
     "patient-appointments": ("patient", "/patient/appointments/", "<h1>My appointments</h1>"),
-    "doctor-home": ("doctor", "/doctor/", "Jordan"),
+    "doctor-home": ("doctor", "/doctor/", "<h1>My schedule</h1>"),
+    "doctor-patients": ("doctor", "/doctor/patients/", "Jordan"),
     "admin-applications": ("admin", "/admin/clinicians/application/", "Pending"),
 }
 

@@ -113,7 +113,7 @@ def test_the_new_doctor_signs_in_with_the_invitation_and_lands_on_the_doctor_pag
 
     assert callback.status_code == 302 and doctor.get("/home/")["Location"] == "/doctor/"
     home = doctor.get("/doctor/")
-    assert home.status_code == 200 and "Dr Avery Applicant" in home.content.decode()
+    assert home.status_code == 200 and "<h1>My schedule</h1>" in home.content.decode()
 
 
 @dataclass

@@ -231,7 +231,7 @@ def test_a_new_name_reaches_the_doctors_patient_list(client, jordan, cast, clien
 
     doctor = client_factory()
     sign_in(doctor, cast.doctor.email)
-    assert "Jordan Renamed" in _text(doctor.get("/doctor/"))
+    assert "Jordan Renamed" in _text(doctor.get("/doctor/patients/"))
 
 
 # --- Nobody else's profile ----------------------------------------------------------

@@ -38,7 +38,7 @@ def test_a_doctor_writes_to_the_chart_and_the_patient_reads_and_downloads_it(
     chromium, page, live_server, cast, tmp_path, assert_accessible
 ):
     _sign_in(page, live_server, cast.doctor.email)
-    page.get_by_role("link", name="Patients", exact=True).click()
+    page.get_by_role("link", name="My patients", exact=True).first.click()
     page.get_by_role("link", name="Jordan Example").click()
     chart = f"{live_server.url}/doctor/patients/{cast.patient.sub}/"
     page.wait_for_url(chart)

@@ -89,6 +89,6 @@ def test_an_applicant_is_approved_in_the_admin_and_signs_in_as_a_doctor(
     doctor.get_by_role("button", name="Change password").click()
 
     doctor.wait_for_url(live_server.url + "/doctor/")
-    assert "Dr Avery Applicant" in doctor.content()
+    assert "My schedule" in doctor.content()
     assert_accessible(doctor)
     doctor.context.close()

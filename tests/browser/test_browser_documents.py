@@ -22,7 +22,8 @@ def test_a_doctor_uploads_a_pdf_and_the_patient_downloads_it(
     letter = tmp_path / "Referral letter.pdf"
     letter.write_bytes(PDF)
     _sign_in(page, live_server, cast.doctor.email)
-    page.get_by_role("link", name="Chart of Jordan Example").click()
+    page.get_by_role("link", name="My patients", exact=True).first.click()
+    page.get_by_role("link", name="Jordan Example").click()
     page.get_by_role("navigation", name="Chart sections").get_by_role("link", name="Documents").click()
     page.wait_for_url(f"{live_server.url}/doctor/patients/{cast.patient.sub}/documents/")
     assert_accessible(page)
