@@ -70,13 +70,17 @@ def _back_to(patient_id: str):
 @require_POST
 def care_team_add(request, patient_id: str):
     form = DoctorForm(request.POST)
-    doctor_email = form.cleaned_data["doctor"].lower() if form.is_valid() else ""
+    if not form.is_valid():
+        messages.error(request, "Enter the doctor's email address.")
+        return _back_to(patient_id)
     try:
-        doctor = care_team_services.care_team_member_add(request=request, patient_id=patient_id, doctor_email=doctor_email)
+        doctor = care_team_services.care_team_member_add(
+            request=request, patient_id=patient_id, doctor_email=form.cleaned_data["doctor"].lower()
+        )
     except care_team_services.NoSuchPatient as missing:
         raise Http404 from missing
     except care_team_services.NoSuchDoctor:
-        messages.error(request, "No doctor has this email address." if doctor_email else "Enter the doctor's email address.")
+        messages.error(request, "No doctor has this email address.")
     except care_team_services.AlreadyInCareTeam:
         messages.info(request, "That doctor is already in the care team.")
     else:
@@ -88,10 +92,10 @@ def care_team_add(request, patient_id: str):
 def care_team_remove(request, patient_id: str, provider_id: str):
     try:
         care_team_services.care_team_member_remove(request=request, patient_id=patient_id, provider_id=provider_id)
-    except (care_team_services.NoSuchPatient, care_team_services.NotInCareTeam) as missing:
-        # A patient or link that is not there is a 404 like any other miss.
-        raise Http404 from missing
-    messages.success(request, "The doctor is no longer in the care team.")
+    except care_team_services.NotInCareTeam:
+        messages.info(request, "That doctor was not in the care team.")
+    else:
+        messages.success(request, "The doctor is no longer in the care team.")
     return _back_to(patient_id)
 
 

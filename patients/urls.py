@@ -9,8 +9,7 @@ urlpatterns = [
     path("documents/", include("patients.document_urls")),
     path("records/", views.records, name="records"),
     path("records/access/", views.record_access_log, name="record_access_log"),
-    path("records/download/pdf/", views.records_download_pdf, name="records_download_pdf"),
-    path("records/download/fhir/", views.records_download_fhir, name="records_download_fhir"),
+    path("records/download/<slug:file_format>/", views.records_download, name="records_download"),
 ]
 
 # Mounted at /signup/ (anyone may start one), in its own namespace.

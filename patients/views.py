@@ -66,17 +66,9 @@ DOWNLOADS = {
 
 @role_required(Role.PATIENT)
 @require_GET
-def records_download_pdf(request):
-    return _record_download(request, own_record_services.PDF)
-
-
-@role_required(Role.PATIENT)
-@require_GET
-def records_download_fhir(request):
-    return _record_download(request, own_record_services.FHIR)
-
-
-def _record_download(request, file_format: str):
+def records_download(request, file_format: str):
+    if file_format not in DOWNLOADS:
+        raise Http404
     try:
         content = own_record_services.own_record_download(request=request, file_format=file_format)
     except own_record_services.NoPatientRecord as missing:

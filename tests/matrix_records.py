@@ -34,11 +34,7 @@ PATIENTS = frozenset({PATIENT, OTHER_PATIENT})
 RECORD_ROUTES += (
     Route("patients:records", "/patient/records/", PATIENTS, "record.read", touches_phi=True, audit_patient=SELF),
     Route(
-        "patients:records_download_fhir", "/patient/records/download/fhir/", PATIENTS, "record.download",
-        touches_phi=True, audit_patient=SELF,
-    ),
-    Route(
-        "patients:records_download_pdf", "/patient/records/download/pdf/", PATIENTS, "record.download",
+        "patients:records_download", "/patient/records/download/fhir/", PATIENTS, "record.download",
         touches_phi=True, audit_patient=SELF,
     ),
     Route(
