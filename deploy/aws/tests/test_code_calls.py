@@ -149,9 +149,13 @@ def recorded_calls():
 
 def test_every_call_a_real_run_makes_is_one_the_reading_found(client, aws, recorded_calls, settings):
     seeding.demo_cast_seed(password=TEST_PASSWORD)
-    for email, home in (("patient@medisecure.test", "/patient/"), ("doctor@medisecure.test", "/doctor/")):
+    for email, pages in (
+        ("patient@medisecure.test", ("/patient/",)),
+        ("doctor@medisecure.test", ("/doctor/", "/doctor/patients/")),
+    ):
         sign_in(client, email)
-        assert client.get(home).status_code == 200
+        for page in pages:
+            assert client.get(page).status_code == 200
         client.post("/oidc/logout/")
     assert client.get("/healthz").status_code == 200
 
