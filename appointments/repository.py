@@ -347,12 +347,12 @@ def list_by_provider(
 
 
 def _projection(kwargs: dict, *attributes: str) -> dict:
-    """ProjectionExpression for `attributes`, each through a placeholder
-    added to the names the query's conditions already use."""
-    placeholders = {f"#p{position}": attribute for position, attribute in enumerate(attributes)}
+    """ProjectionExpression for `attributes`, each named through an
+    expression attribute name added to those the query's conditions use."""
+    aliases = {f"#p{position}": attribute for position, attribute in enumerate(attributes)}
     return {
-        "ProjectionExpression": ", ".join(placeholders),
-        "ExpressionAttributeNames": {**kwargs.get("ExpressionAttributeNames", {}), **placeholders},
+        "ProjectionExpression": ", ".join(aliases),
+        "ExpressionAttributeNames": {**kwargs.get("ExpressionAttributeNames", {}), **aliases},
     }
 
 

@@ -219,10 +219,14 @@ def _pages() -> tuple[BenchPage, ...]:
                     lambda cast: Attr("patientId").eq(cast.patient)),
         ),
         BenchPage(
-            "doctor day view (/doctor/)", "doctor", lambda cast: "/doctor/",
-            (tables.PROVIDERS, tables.CARE_TEAM),
-            Listing(lambda cast: patients.patients_of_provider(cast.doctor), tables.CARE_TEAM,
-                    lambda cast: Attr("providerId").eq(cast.doctor)),
+            # The first seeded week (the doctor's bookings fall about two days
+            # apart, so a single clinic-time day may hold none).
+            "doctor schedule (/doctor/, a week)", "doctor",
+            lambda cast: f"/doctor/?view=week&start={APPOINTMENTS_FROM:%Y-%m-%d}",
+            (tables.PROVIDERS, tables.APPOINTMENTS),
+            Listing(lambda cast: appointments.list_by_provider(
+                        cast.doctor, since=APPOINTMENTS_FROM, until=APPOINTMENTS_FROM + timedelta(days=7)),
+                    tables.APPOINTMENTS, lambda cast: Attr("providerId").eq(cast.doctor)),
         ),
         BenchPage(
             "booking page (a doctor's week)", "patient",

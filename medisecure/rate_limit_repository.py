@@ -32,8 +32,8 @@ def attempt_update(counter_id: str, *, ceiling: int, expires_at: int) -> dict:
     condition = dynamo.condition_kwargs(Attr("attempts").not_exists() | Attr("attempts").lt(ceiling))
     return {
         "Key": dynamo.to_item({"counterId": counter_id}),
-        # An update expression has no builder in boto3; these two
-        # placeholders are the only names it uses.
+        # An update expression has no builder in boto3; it names only these
+        # two attributes, each through an expression attribute name.
         "UpdateExpression": "ADD #attempts :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)",
         "ConditionExpression": condition["ConditionExpression"],
         "ExpressionAttributeNames": {

@@ -80,6 +80,19 @@ def of_patient(
     return [_document_from(item) for item in page.items], page.next_token
 
 
+def all_of_patient(patient_id: str) -> list[Document]:
+    """Every document of a patient, newest first (the record export)."""
+    documents: list[Document] = []
+    start_key = None
+    while True:
+        items, start_key = dynamo.query(
+            DOCUMENTS, Key("patientId").eq(patient_id), limit=200, start_key=start_key, newest_first=True
+        )
+        documents += [_document_from(item) for item in items]
+        if not start_key:
+            return documents
+
+
 def is_recorded(storage_key: str) -> bool:
     """Whether any document's metadata names this stored object."""
     page = dynamo.query_page(

@@ -29,12 +29,12 @@ from medisecure.tables import (
     APPOINTMENTS,
     AUDIT_LOGS,
     CARE_TEAM,
-    DOCUMENTS,
     EMERGENCY_ACCESS,
     MEDICAL_RECORDS,
     PATIENTS,
     PROVIDERS,
 )
+from patients import documents_repository
 from patients import repository as patients
 from patients.domain import CareTeamMember, Patient
 from patients.records_domain import (
@@ -397,21 +397,11 @@ def upcoming_appointments(patient_id: str, *, since: str, limit: int = 10) -> li
 
 
 def documents_of(patient_id: str) -> list[DocumentInfo]:
-    """Every document's metadata, newest first, a page at a time."""
-    documents: list[DocumentInfo] = []
-    start_key = None
-    while True:
-        items, start_key = dynamo.query(
-            DOCUMENTS, Key("patientId").eq(patient_id), limit=200, start_key=start_key, newest_first=True
-        )
-        for item in items:
-            # The documents app names the file "fileName"; "filename" is read too.
-            name = item.get("fileName") or item.get("filename")
-            fields = [item.get("documentId"), name, item.get("contentType"), item.get("uploadedAt")]
-            if all(isinstance(value, str) and value for value in fields):
-                documents.append(DocumentInfo(*fields))
-        if not start_key:
-            return documents
+    """Every document's metadata, newest first, as the record export lists it."""
+    return [
+        DocumentInfo(document.document_id, document.file_name, document.content_type, document.uploaded_at)
+        for document in documents_repository.all_of_patient(patient_id)
+    ]
 
 
 def patient_names(patient_ids: list[str]) -> dict[str, str]:

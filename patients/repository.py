@@ -217,20 +217,6 @@ def care_team_rename_entries(patient: Patient) -> list[dict]:
     return entries
 
 
-def patients_of_provider(
-    provider_id: str, *, limit: int = 25, page_token: str | None = None
-) -> tuple[list[CareTeamMember], str | None]:
-    page = dynamo.query_page(
-        CARE_TEAM,
-        Key("providerId").eq(provider_id),
-        index="ProviderIndex",
-        list_name=f"care-team-provider:{provider_id}",
-        limit=limit,
-        page_token=page_token,
-    )
-    return [_member_from(item) for item in page.items], page.next_token
-
-
 def patients_of_provider_by_name(
     provider_id: str, *, family_name_start: str, limit: int = 25, page_token: str | None = None
 ) -> tuple[list[CareTeamMember], str | None]:

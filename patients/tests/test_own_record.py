@@ -80,13 +80,15 @@ def test_the_fhir_bundle_validates_and_its_references_resolve_inside_it(patient_
 
 def test_the_fhir_bundle_lists_the_patients_documents(patient_client, cast):
     from medisecure import dynamo
-    from medisecure.tables import DOCUMENTS
+    from patients import documents_repository
+    from patients.documents_domain import Document
 
-    dynamo.put_new(DOCUMENTS, {
-        "patientId": cast.patient.sub, "documentKey": "2026-01-02T03:04:05Z#d1", "documentId": "d1",
-        "fileName": "lab-results.pdf", "contentType": "application/pdf", "uploadedAt": "2026-01-02T03:04:05Z",
-    })
-    dynamo.put_new(DOCUMENTS, {"patientId": cast.patient.sub, "documentKey": "2026-01-03#broken"})  # read defensively
+    document = Document(
+        patient_id=cast.patient.sub, document_id="d1", uploaded_at="2026-01-02T03:04:05Z",
+        file_name="lab-results.pdf", content_type="application/pdf", size=1024,
+        storage_key="documents/files/" + "0" * 32, uploaded_by=cast.doctor.sub, uploader_role="doctor",
+    )
+    dynamo.client().transact_write_items(TransactItems=[documents_repository.add_entry(document)])
 
     data = _bundle(patient_client)
 

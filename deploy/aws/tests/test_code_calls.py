@@ -156,7 +156,7 @@ def test_every_call_a_real_run_makes_is_one_the_reading_found(client, aws, recor
         sign_in(client, email)
         for page in pages:
             assert client.get(page).status_code == 200
-        client.post("/oidc/logout/")
+        client.post("/sign-out/")
     assert client.get("/healthz").status_code == 200
 
     def logical(call):
