@@ -15,10 +15,10 @@ from django.conf import settings as django_settings
 from audit import repository as audit_repository
 from deploy.local.process import LocalStack
 from medisecure import aws as aws_clients
-from medisecure import bootstrap, seeding
+from medisecure import bootstrap
 from medisecure.identity.roles import Role
-from medisecure.seeding import SeedResult
-
+from portal import seeding
+from portal.seeding import SeedResult
 from tests import phi_markers
 from tests.support import TEST_PASSWORD
 
@@ -44,6 +44,7 @@ def prepare_stack(local_stack, settings):
     bootstrap.ensure_tables()
     ids, _ = bootstrap.ensure_user_pool()
     bootstrap.ensure_bucket()
+    bootstrap.ensure_archive_bucket()
     bootstrap.ensure_email()
     settings.COGNITO_USER_POOL_ID = ids.user_pool_id
     settings.OIDC_RP_CLIENT_ID = ids.client_id
@@ -80,6 +81,7 @@ class Cast:
     other_doctor: SeedResult
     admin: SeedResult
     marketer: SeedResult
+    frontdesk: SeedResult
 
 
 @pytest.fixture
@@ -96,4 +98,5 @@ def cast(aws) -> Cast:
         other_doctor=other_doctor,
         admin=demo[Role.ADMIN],
         marketer=demo[Role.MARKETER],
+        frontdesk=demo[Role.FRONTDESK],
     )

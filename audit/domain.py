@@ -6,10 +6,16 @@ it never carries PHI values (a profile change lists field names, not values).
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time, tzinfo
+
+from medisecure.errors import NotFound
 
 ALLOWED = "allowed"
 DENIED = "denied"
@@ -68,6 +74,10 @@ def chain_position(event: AuditEvent) -> str:
     return f"{event.timestamp}#{event.chain_seq:012d}"
 
 
+class AuditEventNotFound(NotFound):
+    """No event with this id and time."""
+
+
 @dataclass(frozen=True)
 class SearchFilters:
     user_id: str = ""
@@ -110,16 +120,28 @@ def verify_chain_segment(
     """Check one chain's events in a time range, with the event just before
     and just after the range, against the chain's head."""
     findings = [
-        Finding("altered", chain_id, event.chain_seq, event.event_id,
-                f"event {event.event_id} (sequence {event.chain_seq}) does not match its seal")
+        Finding(
+            "altered",
+            chain_id,
+            event.chain_seq,
+            event.event_id,
+            f"event {event.event_id} (sequence {event.chain_seq}) does not match its seal",
+        )
         for event in events + ([after] if after else [])
         if not is_intact(event)
     ]
     sequence = ([before] if before else []) + events + ([after] if after else [])
     if before is None and sequence and sequence[0].chain_seq > 1:
         first = sequence[0]
-        findings.append(Finding("missing", chain_id, 1, "",
-                                f"events 1 to {first.chain_seq - 1} before event {first.event_id} are missing"))
+        findings.append(
+            Finding(
+                "missing",
+                chain_id,
+                1,
+                "",
+                f"events 1 to {first.chain_seq - 1} before event {first.event_id} are missing",
+            )
+        )
     for previous, current in zip(sequence, sequence[1:]):
         findings += _link_findings(chain_id, previous, current)
     last = sequence[-1] if sequence else None
@@ -131,28 +153,63 @@ def verify_chain_segment(
 def _link_findings(chain_id: str, previous: AuditEvent, current: AuditEvent) -> list[Finding]:
     expected = previous.chain_seq + 1
     if current.chain_seq > expected:
-        return [Finding("missing", chain_id, expected, "",
-                        f"events {expected} to {current.chain_seq - 1} between {previous.event_id} "
-                        f"and {current.event_id} are missing")]
+        return [
+            Finding(
+                "missing",
+                chain_id,
+                expected,
+                "",
+                f"events {expected} to {current.chain_seq - 1} between {previous.event_id} "
+                f"and {current.event_id} are missing",
+            )
+        ]
     if current.chain_seq < expected:
-        return [Finding("out_of_order", chain_id, current.chain_seq, current.event_id,
-                        f"event {current.event_id} (sequence {current.chain_seq}) is out of order "
-                        f"after {previous.event_id} (sequence {previous.chain_seq})")]
+        return [
+            Finding(
+                "out_of_order",
+                chain_id,
+                current.chain_seq,
+                current.event_id,
+                f"event {current.event_id} (sequence {current.chain_seq}) is out of order "
+                f"after {previous.event_id} (sequence {previous.chain_seq})",
+            )
+        ]
     if current.prev_hash != previous.hash:
-        return [Finding("altered", chain_id, current.chain_seq, current.event_id,
-                        f"event {current.event_id} does not follow {previous.event_id}: "
-                        "one of them was replaced or re-sealed")]
+        return [
+            Finding(
+                "altered",
+                chain_id,
+                current.chain_seq,
+                current.event_id,
+                f"event {current.event_id} does not follow {previous.event_id}: "
+                "one of them was replaced or re-sealed",
+            )
+        ]
     return []
 
 
 def _head_findings(chain_id: str, last: AuditEvent | None, head: ChainHead) -> list[Finding]:
     last_seq = last.chain_seq if last else 0
     if head.last_seq > last_seq:
-        return [Finding("missing", chain_id, last_seq + 1, "",
-                        f"events {last_seq + 1} to {head.last_seq} at the end of the chain are missing")]
+        return [
+            Finding(
+                "missing",
+                chain_id,
+                last_seq + 1,
+                "",
+                f"events {last_seq + 1} to {head.last_seq} at the end of the chain are missing",
+            )
+        ]
     if last is not None and head.last_hash != last.hash:
-        return [Finding("altered", chain_id, last.chain_seq, last.event_id,
-                        f"the newest event {last.event_id} is not the one the chain head sealed")]
+        return [
+            Finding(
+                "altered",
+                chain_id,
+                last.chain_seq,
+                last.event_id,
+                f"the newest event {last.event_id} is not the one the chain head sealed",
+            )
+        ]
     return []
 
 
@@ -172,7 +229,77 @@ class Verdict:
 TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
-def timestamp_bound(day: date, *, end: bool) -> str:
-    """The first (or last) stored timestamp of a UTC day, as events store it."""
-    moment = datetime.combine(day, time.max if end else time.min, tzinfo=timezone.utc)
-    return moment.strftime(TIMESTAMP_FORMAT)
+def timestamp_bound(day: date, *, end: bool, zone: tzinfo = UTC) -> str:
+    """The first (or last) stored timestamp of a day in `zone` (a UTC day
+    unless told), as events store it."""
+    moment = datetime.combine(day, time.max if end else time.min, tzinfo=zone)
+    return moment.astimezone(UTC).strftime(TIMESTAMP_FORMAT)
+
+
+# The CSV export: every field of an event, one event a row.
+CSV_COLUMNS = (
+    "timestamp",
+    "event_id",
+    "user_id",
+    "role",
+    "action",
+    "outcome",
+    "resource_type",
+    "resource_id",
+    "patient_id",
+    "ip",
+    "user_agent",
+    "request_id",
+    "detail",
+    "chain_id",
+    "chain_seq",
+    "prev_hash",
+    "hash",
+)
+# A spreadsheet runs a cell that starts with one of these as a formula, also
+# after leading spaces or control characters (which it skips: "\x01=1+1").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_row(event: AuditEvent) -> list[str]:
+    """An event's cells, in CSV_COLUMNS order; none of them runs as a
+    formula (a user agent is whatever the client sent)."""
+    values = asdict(event)
+    values["detail"] = ";".join(f"{key}={value}" for key, value in sorted(event.detail.items()))
+    return [_neutralised(str(values[column])) for column in CSV_COLUMNS]
+
+
+def _neutralised(value: str) -> str:
+    return f"'{value}" if _runs_as_formula(value) else value
+
+
+def _runs_as_formula(value: str) -> bool:
+    if value[:1] and (unicodedata.category(value[0]) in ("Cc", "Cf") or value[0].isspace()):
+        return True  # hidden or blank first: what follows may be a formula a spreadsheet finds
+    return value.startswith(FORMULA_PREFIXES)
+
+
+def csv_line(values: Iterable[object]) -> str:
+    """One CSV line, every cell neutralised: the one writer of every CSV the
+    trail is exported as (the admin's export and audit_report)."""
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([_neutralised(str(value)) for value in values])
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class ScheduledRun:
+    """The last scheduled verification, and how far the trail is verified:
+    each run checks from `verified_until` on, which only an intact run moves."""
+
+    ran_at: str
+    since: str
+    until: str
+    events_checked: int
+    findings: int
+    verified_until: str
+    version: int
+
+    @property
+    def intact(self) -> bool:
+        return self.findings == 0

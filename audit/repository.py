@@ -2,32 +2,29 @@
 
 Events are appended to one of a few fixed hash chains. Each chain has a head
 item (in the same table, outside every index) naming its last sequence
-number, hash and time; an append is one transaction that puts the new event
-and moves the head on, conditional on the head being where we read it, so
-concurrent writers never fork a chain. Events are only ever put, never
-updated or deleted (they expire by TTL).
+number, hash and time. An event joins the unit of work of the change it
+describes (medisecure.unit_of_work) as two puts: the event, and its chain's
+head moved on to it, conditional on the head being where we read it; a head
+another writer moved meanwhile makes the unit of work try again on a fresh
+one, so concurrent writers never fork a chain. Events are only ever put,
+never updated or deleted (they expire by TTL).
 """
 
 from __future__ import annotations
 
 import secrets
 import threading
-import time
+from collections.abc import Iterator
 from dataclasses import asdict, replace
-from typing import Iterator, Sequence
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, Key
-from botocore.exceptions import ClientError
 
 from audit.domain import GENESIS_HASH, AuditEvent, ChainHead, SearchFilters, chain_position, seal
-from medisecure import dynamo
+from medisecure import clock, dynamo
+from medisecure.observability import metrics
 from medisecure.tables import AUDIT_LOGS
+from medisecure.unit_of_work import Contended, Write
 
-# Losing the race for a chain head is normal under load; a writer keeps
-# trying (on a fresh head, usually of another chain) for this long.
-APPEND_DEADLINE_SECONDS = 10.0
-BACKOFF_SECONDS = 0.005
-BACKOFF_CAP_SECONDS = 0.25
 HEAD_SORT_KEY = "HEAD"
 MAX_QUERIES_PER_PAGE = 10
 CHAIN_PAGE = 200
@@ -36,6 +33,10 @@ END_OF_TIME = "~"  # sorts after any timestamp and chain position
 
 class AuditWriteFailed(Exception):
     """The event could not be recorded; the action it describes must not go on."""
+
+
+class ChainMoved(Contended):
+    """Another writer appended to the chain after its head was read."""
 
 
 _ATTRIBUTES = {
@@ -76,13 +77,25 @@ def event_from_values(values: dict) -> AuditEvent:
     return AuditEvent(**fields)
 
 
-def head_key(chain_id: str) -> dict:
-    """The key of a chain's head item, for reading it with other items."""
-    return _head_key(chain_id)
+def head_read(chain_id: str) -> dynamo.ItemRead[ChainHead]:
+    """A chain's head, to read in one round trip with the record an event
+    is about to describe (dynamo.read_together)."""
+    return dynamo.ItemRead(AUDIT_LOGS, _head_key(chain_id), lambda values: head_from(chain_id, values))
 
 
 def _head_key(chain_id: str) -> dict:
     return {"eventId": f"chainhead#{chain_id}", "timestamp": HEAD_SORT_KEY}
+
+
+def head_values(head: ChainHead) -> dict:
+    """A chain head's item (as the append writes it, and a restore rebuilds it)."""
+    return {
+        **_head_key(head.chain_id),
+        "headOf": head.chain_id,
+        "lastSeq": head.last_seq,
+        "lastHash": head.last_hash,
+        "lastTimestamp": head.last_timestamp,
+    }
 
 
 def head_from(chain_id: str, values: dict | None) -> ChainHead:
@@ -130,49 +143,51 @@ def forget_written_heads() -> None:
 # --- appending ---------------------------------------------------------------
 
 
-def append(
-    event: AuditEvent,
-    *,
-    chain_count: int,
-    retention_seconds: int,
-    extra_writes: Sequence[dict] = (),
-    head: ChainHead | None = None,
-) -> AuditEvent:
-    """Seal `event` onto a chain and store it, together with `extra_writes`
-    (TransactWriteItems entries for the PHI change the event describes), all
-    or nothing. A `head` read ahead (with the record it audits) saves the first read; if
-    it has moved on since, the next attempt reads afresh."""
-    expires_at = int(time.time()) + retention_seconds
-    deadline = time.monotonic() + APPEND_DEADLINE_SECONDS
-    attempt = 0
-    while time.monotonic() < deadline:
-        attempt += 1
+class ChainedEvent:
+    """An event's part of a unit of work: the event, sealed onto a chain, and
+    the chain head moved on to it. Re-made for every attempt of the commit,
+    because a head that another writer moved meanwhile refuses the write
+    (ChainMoved) and the event must be sealed onto a fresh one."""
+
+    def __init__(
+        self, event: AuditEvent, *, chain_count: int, retention_seconds: int, head: ChainHead | None = None
+    ):
+        self.event = event
+        self._chain_count = chain_count
+        self._expires_at = clock.epoch_seconds(clock.recorded_now()) + retention_seconds
+        self._head = head
+        self.sealed: AuditEvent | None = None
+
+    def writes(self, attempt: int) -> list[Write]:
+        head = self._head if attempt == 1 else None
         if head is None and attempt == 1:
-            head = _remembered_head(event.org_id, chain_count)
-        if head is None or attempt > 1:
-            head = read_head(f"{event.org_id}#chain-{secrets.randbelow(chain_count)}")
+            head = _remembered_head(self.event.org_id, self._chain_count)
+        if head is None:
+            head = read_head(f"{self.event.org_id}#chain-{secrets.randbelow(self._chain_count)}")
         # A chain's time never goes backwards, so its index orders it by time.
-        timestamp = max(event.timestamp, head.last_timestamp)
-        sealed = seal(
-            replace(event, timestamp=timestamp),
+        timestamp = max(self.event.timestamp, head.last_timestamp)
+        self.sealed = seal(
+            replace(self.event, timestamp=timestamp),
             chain_id=head.chain_id,
             chain_seq=head.last_seq + 1,
             prev_hash=head.last_hash,
         )
-        try:
-            _write(sealed, head, expires_at, extra_writes)
-        except ClientError as error:
-            if not _head_moved(error):
-                raise
-        else:
-            _written.head = ChainHead(sealed.chain_id, sealed.chain_seq, sealed.hash, sealed.timestamp)
-            return sealed
-        # Another writer took this head: back off (exponentially, with full
-        # jitter, so a crowd of losers spreads out) and try again on a fresh
-        # head, likely of another chain.
-        ceiling = min(BACKOFF_CAP_SECONDS, BACKOFF_SECONDS * 2 ** min(attempt, 10))
-        time.sleep(ceiling * secrets.randbelow(1001) / 1000)
-    raise AuditWriteFailed("audit chain stayed contended")
+        event_put, head_put = _entries(self.sealed, head, self._expires_at)
+        return [
+            Write(event_put, refused=AuditWriteFailed(self.event.action)),
+            Write(head_put, refused=ChainMoved),
+        ]
+
+    def committed(self) -> None:
+        sealed = self.sealed
+        assert sealed is not None
+        _written.head = ChainHead(sealed.chain_id, sealed.chain_seq, sealed.hash, sealed.timestamp)
+
+    def failed(self, error: Exception) -> Exception:
+        # The write that carried the event failed: the AuditWriteFailures
+        # metric, whose alarm fires on the first one.
+        metrics.count(metrics.AUDIT_WRITE_FAILURES)
+        return AuditWriteFailed(self.event.action)
 
 
 def read_head(chain_id: str) -> ChainHead:
@@ -182,8 +197,10 @@ def read_head(chain_id: str) -> ChainHead:
     return head_from(chain_id, dynamo.from_item(response.get("Item", {})))
 
 
-def _write(event: AuditEvent, previous: ChainHead, expires_at: int, extra_writes: Sequence[dict]) -> None:
-    table = dynamo.name(AUDIT_LOGS)
+def _entries(event: AuditEvent, previous: ChainHead, expires_at: int) -> tuple[dict, dict]:
+    """The event's Put (only where no event has its key) and its chain
+    head's Put (only while the head is still the one the event was sealed
+    onto)."""
     # The hash too, not only the sequence number: a remembered head is only
     # good if it is still exactly the chain's end.
     head_guard = (
@@ -191,35 +208,11 @@ def _write(event: AuditEvent, previous: ChainHead, expires_at: int, extra_writes
         if previous.last_seq == 0
         else Attr("lastSeq").eq(previous.last_seq) & Attr("lastHash").eq(previous.last_hash)
     )
-    head = {
-        **_head_key(event.chain_id),
-        "headOf": event.chain_id,
-        "lastSeq": event.chain_seq,
-        "lastHash": event.hash,
-        "lastTimestamp": event.timestamp,
-    }
-    items = [
-        {
-            "Put": {
-                "TableName": table,
-                "Item": dynamo.to_item(_to_values(event, expires_at)),
-                **dynamo.condition_kwargs(Attr("eventId").not_exists()),
-            }
-        },
-        {"Put": {"TableName": table, "Item": dynamo.to_item(head), **dynamo.condition_kwargs(head_guard)}},
-        *extra_writes,
-    ]
-    dynamo.client().transact_write_items(TransactItems=items)
-
-
-def _head_moved(error: ClientError) -> bool:
-    """True when only the chain head's guard failed: another writer got there
-    first, and a retry on a fresh head will succeed."""
-    if error.response.get("Error", {}).get("Code") != "TransactionCanceledException":
-        return False
-    codes = dynamo.cancellation_codes(error)
-    others = [code for index, code in enumerate(codes) if index != 1]
-    return len(codes) > 1 and codes[1] == "ConditionalCheckFailed" and all(code in ("None", "") for code in others)
+    head = head_values(ChainHead(event.chain_id, event.chain_seq, event.hash, event.timestamp))
+    return (
+        dynamo.put_entry(AUDIT_LOGS, _to_values(event, expires_at), Attr("eventId").not_exists()),
+        dynamo.put_entry(AUDIT_LOGS, head, head_guard),
+    )
 
 
 # --- reading -----------------------------------------------------------------
@@ -249,7 +242,9 @@ def _search_plan(filters: SearchFilters, org_id: str) -> tuple[str, ConditionBas
         ("orgId", org_id),
     ]
     attribute, value = next(entry for entry in narrowing if entry[1])
-    key = Key(attribute).eq(value) & Key("timestamp").between(filters.since or "0", filters.until or END_OF_TIME)
+    key = Key(attribute).eq(value) & Key("timestamp").between(
+        filters.since or "0", filters.until or END_OF_TIME
+    )
     remaining = [
         Attr(name).eq(wanted)
         for name, wanted in (
@@ -276,8 +271,13 @@ def search(
     found: list[dict] = []
     for _ in range(MAX_QUERIES_PER_PAGE):
         items, start_key = dynamo.query(
-            AUDIT_LOGS, key, index=SEARCH_INDEXES[attribute], limit=limit - len(found), start_key=start_key,
-            newest_first=True, filter_condition=condition,
+            AUDIT_LOGS,
+            key,
+            index=SEARCH_INDEXES[attribute],
+            limit=limit - len(found),
+            start_key=start_key,
+            newest_first=True,
+            filter_condition=condition,
         )
         found += items
         if len(found) >= limit or not start_key:
@@ -292,8 +292,13 @@ def search_all(filters: SearchFilters, *, org_id: str, page_size: int = 200) -> 
     start_key = None
     while True:
         items, start_key = dynamo.query(
-            AUDIT_LOGS, key, index=SEARCH_INDEXES[attribute], limit=page_size, start_key=start_key,
-            newest_first=True, filter_condition=condition,
+            AUDIT_LOGS,
+            key,
+            index=SEARCH_INDEXES[attribute],
+            limit=page_size,
+            start_key=start_key,
+            newest_first=True,
+            filter_condition=condition,
         )
         yield from (event_from_values(item) for item in items)
         if not start_key:
@@ -305,7 +310,9 @@ def chain_segment(chain_id: str, since: str, until: str) -> Iterator[AuditEvent]
     key = Key("chainId").eq(chain_id) & Key("chainPos").between(since, until + END_OF_TIME)
     start_key = None
     while True:
-        items, start_key = dynamo.query(AUDIT_LOGS, key, index="ChainIndex", limit=CHAIN_PAGE, start_key=start_key)
+        items, start_key = dynamo.query(
+            AUDIT_LOGS, key, index="ChainIndex", limit=CHAIN_PAGE, start_key=start_key
+        )
         yield from (event_from_values(item) for item in items)
         if not start_key:
             return

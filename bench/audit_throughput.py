@@ -40,6 +40,7 @@ def _run(writers: int, events: int, chains: int, stack) -> dict:
     from audit.domain import ALLOWED
     from audit.services import Actor, audit_record
     from medisecure import aws, bootstrap
+    from medisecure.identity.actors import NO_REQUEST
 
     stack.reset()
     bootstrap.ensure_tables()
@@ -57,7 +58,7 @@ def _run(writers: int, events: int, chains: int, stack) -> dict:
 
     def write(_writer):
         for _ in range(per_writer):
-            audit_record(actor=actor, action="bench.write", outcome=ALLOWED)
+            audit_record(actor=actor, audit=NO_REQUEST, action="bench.write", outcome=ALLOWED)
 
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=writers) as pool:

@@ -21,7 +21,6 @@ import time
 from collections import Counter
 from datetime import time as clock_time
 from datetime import timedelta
-from types import SimpleNamespace
 
 from bench import stack as bench_stack
 
@@ -31,16 +30,18 @@ REASON = "Persistent cough"
 def open_hours(doctor) -> list:
     """The demo doctor's hours, every day 08:00-18:00 in 30-minute slots;
     the free slots of the week starting in seven days."""
-    from django.test import RequestFactory
-
-    from appointments import services
+    from appointments.availability.services import availability_update
+    from appointments.booking.selectors import free_week_get
     from appointments.domain import Availability, WeeklyRule
+    from medisecure.identity.actors import NO_REQUEST, Actor
 
-    request = RequestFactory().post("/")
-    request.user = SimpleNamespace(is_authenticated=True, username=doctor.sub, role=doctor.role.value)
     hours = tuple(WeeklyRule(day, clock_time(8), clock_time(18), 30) for day in range(7))
-    services.availability_update(request=request, proposed=Availability(doctor.sub, rules=hours))
-    return [slot for day in services.free_week(provider_id=doctor.sub, week=1).days for slot in day.slots]
+    availability_update(
+        actor=Actor(user_id=doctor.sub, role=doctor.role.value),
+        audit=NO_REQUEST,
+        proposed=Availability(doctor.sub, rules=hours),
+    )
+    return [slot for day in free_week_get(provider_id=doctor.sub, week=1).days for slot in day.slots]
 
 
 def _form_fields(html: str) -> dict:
@@ -63,18 +64,21 @@ def main() -> int:
     local_stack = bench_stack.start(site_url=f"http://127.0.0.1:{port}")
     try:
         from appointments import repository as appointments
-        from appointments.domain import to_iso
 
         doctor = bench_stack.demo_cast()["doctor"]
         slots = open_hours(doctor)[: args.slots]
         emails = bench_stack.patients_of_the_demo_doctor(args.bookers)
-        with bench_stack.gunicorn(local_stack, port=port, workers=args.workers, threads=args.threads) as portal:
+        with bench_stack.gunicorn(
+            local_stack, port=port, workers=args.workers, threads=args.threads
+        ) as portal:
             sessions = [bench_stack.http_sign_in(portal, email) for email in emails]
             forms = []
             for number, session in enumerate(sessions):
                 slot = slots[number % len(slots)]
-                page = session.get(f"{portal}/patient/appointments/book/confirm/",
-                                   params={"doctor": doctor.sub, "start": to_iso(slot.start)})
+                page = session.get(
+                    f"{portal}/patient/appointments/book/confirm/",
+                    params={"doctor": doctor.sub, "start": slot.start_iso},
+                )
                 assert page.status_code == 200, page.status_code
                 forms.append({**_form_fields(page.text), "reason": REASON})
             print(f"# {bench_stack.machine_load()} before", flush=True)
@@ -84,9 +88,13 @@ def main() -> int:
 
             def book(session, fields):
                 barrier.wait()
-                answer = session.post(f"{portal}/patient/appointments/book/confirm/", data=fields,
-                                      headers={"Referer": f"{portal}/patient/appointments/book/confirm/"},
-                                      allow_redirects=False, timeout=120)
+                answer = session.post(
+                    f"{portal}/patient/appointments/book/confirm/",
+                    data=fields,
+                    headers={"Referer": f"{portal}/patient/appointments/book/confirm/"},
+                    allow_redirects=False,
+                    timeout=120,
+                )
                 with lock:
                     statuses[answer.status_code] += 1
 
@@ -100,15 +108,19 @@ def main() -> int:
             print(f"# {bench_stack.machine_load()} after", flush=True)
 
         first, last = slots[0].start, slots[-1].end
-        booked, _ = appointments.list_by_provider(doctor.sub, since=first - timedelta(minutes=1), until=last, limit=1000)
+        booked, _ = appointments.list_by_provider(
+            doctor.sub, since=first - timedelta(minutes=1), until=last, limit=1000
+        )
         booked = [appointment for appointment in booked if appointment.status == "booked"]
-        per_slot = Counter(to_iso(appointment.start) for appointment in booked)
+        per_slot = Counter(appointment.start for appointment in booked)
         double = sum(count - 1 for count in per_slot.values() if count > 1)
         server_errors = sum(count for status, count in statuses.items() if status >= 500)
         print("| bookers | slots | seconds | appointments | double bookings | server errors | answers |")
         print("|---:|---:|---:|---:|---:|---:|---|")
-        print(f"| {len(sessions)} | {len(slots)} | {elapsed:.1f} | {len(booked)} | {double} | {server_errors} | "
-              f"{dict(sorted(statuses.items()))} |")
+        print(
+            f"| {len(sessions)} | {len(slots)} | {elapsed:.1f} | {len(booked)} | {double} | {server_errors} | "
+            f"{dict(sorted(statuses.items()))} |"
+        )
         ok = len(booked) == len(slots) and double == 0 and server_errors == 0 and statuses[302] == len(slots)
         print("OK" if ok else "FAILED")
         return 0 if ok else 1

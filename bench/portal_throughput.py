@@ -23,6 +23,7 @@ import requests
 
 from bench import stack as bench_stack
 
+
 def drive(sessions: list[requests.Session], url: str, seconds: float) -> dict:
     statuses: dict[int, int] = {}
     latencies: list[float] = []
@@ -46,33 +47,49 @@ def drive(sessions: list[requests.Session], url: str, seconds: float) -> dict:
         thread.join()
     elapsed = time.perf_counter() - started
     median, p95 = bench_stack.median_p95(latencies)
-    return {"requests": len(latencies), "seconds": elapsed, "per_second": len(latencies) / elapsed,
-            "statuses": statuses, "median": median, "p95": p95}
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "per_second": len(latencies) / elapsed,
+        "statuses": statuses,
+        "median": median,
+        "p95": p95,
+    }
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=20)
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (the container's default: 2)")
-    parser.add_argument("--threads", type=int, default=4, help="threads per worker (the container's default: 4)")
+    parser.add_argument(
+        "--workers", type=int, default=2, help="gunicorn workers (the container's default: 2)"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=4, help="threads per worker (the container's default: 4)"
+    )
     args = parser.parse_args()
 
     port = bench_stack.free_port()
     local_stack = bench_stack.start(site_url=f"http://127.0.0.1:{port}")
     try:
         emails = bench_stack.patients_of_the_demo_doctor(args.clients)
-        with bench_stack.gunicorn(local_stack, port=port, workers=args.workers, threads=args.threads) as portal:
+        with bench_stack.gunicorn(
+            local_stack, port=port, workers=args.workers, threads=args.threads
+        ) as portal:
             sessions = [bench_stack.http_sign_in(portal, email) for email in emails]
             drive(sessions, f"{portal}/patient/", seconds=3)  # warm up
             print(f"# {bench_stack.machine_load()} before", flush=True)
             result = drive(sessions, f"{portal}/patient/", seconds=args.seconds)
             print(f"# {bench_stack.machine_load()} after", flush=True)
-        print("| clients | workers x threads | requests | seconds | requests/s | median ms | p95 ms | statuses |")
+        print(
+            "| clients | workers x threads | requests | seconds | requests/s | median ms | p95 ms | statuses |"
+        )
         print("|---:|---:|---:|---:|---:|---:|---:|---|")
-        print(f"| {args.clients} | {args.workers} x {args.threads} | {result['requests']} | {result['seconds']:.1f} | "
-              f"{result['per_second']:.1f} | {result['median'] * 1000:.0f} | {result['p95'] * 1000:.0f} | "
-              f"{result['statuses']} |")
+        print(
+            f"| {args.clients} | {args.workers} x {args.threads} | {result['requests']} | {result['seconds']:.1f} | "
+            f"{result['per_second']:.1f} | {result['median'] * 1000:.0f} | {result['p95'] * 1000:.0f} | "
+            f"{result['statuses']} |"
+        )
     finally:
         local_stack.stop()
 

@@ -16,6 +16,7 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import UTC
 from pathlib import Path
 from urllib.parse import urljoin
 
@@ -61,6 +62,7 @@ def start(*, site_url: str = "http://testserver") -> LocalStack:
     bootstrap.ensure_tables()
     ids, _ = bootstrap.ensure_user_pool()
     bootstrap.ensure_bucket()
+    bootstrap.ensure_archive_bucket()
     bootstrap.ensure_email()
     settings.COGNITO_USER_POOL_ID = ids.user_pool_id
     settings.OIDC_RP_CLIENT_ID = ids.client_id
@@ -72,7 +74,7 @@ def start(*, site_url: str = "http://testserver") -> LocalStack:
 
 def demo_cast() -> dict:
     """The demo accounts (patient, doctor, admin, marketer) by role name."""
-    from medisecure import seeding
+    from portal import seeding
 
     return {result.role.value: result for result in seeding.demo_cast_seed(password=BENCH_PASSWORD)}
 
@@ -80,20 +82,26 @@ def demo_cast() -> dict:
 def patients_of_the_demo_doctor(count: int) -> list[str]:
     """`count` more patients, each in the demo doctor's care (one person, one
     browser: signing in again elsewhere ends a person's earlier session)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    from medisecure import seeding
     from medisecure.identity.roles import Role
     from patients import repository as patients
+    from patients.care_team import repository as care_team
+    from portal import seeding
 
     doctor = demo_cast()["doctor"]
     emails = []
     for number in range(count):
-        person = seeding.SeedPerson(f"bench.patient{number}@medisecure.test", Role.PATIENT, "Bench", f"Patient{number}",
-                                    "1980-01-01")
+        person = seeding.SeedPerson(
+            f"bench.patient{number}@medisecure.test", Role.PATIENT, "Bench", f"Patient{number}", "1980-01-01"
+        )
         result = seeding.user_seed(person=person, password=BENCH_PASSWORD)
-        patients.care_team_add(patient=patients.get(result.sub), provider_id=doctor.sub,
-                               since=datetime.now(timezone.utc).isoformat(), reason="Bench")
+        care_team.link_add_if_missing(
+            patient=patients.get(result.sub),
+            provider_id=doctor.sub,
+            since=datetime.now(UTC).isoformat(),
+            reason="Bench",
+        )
         emails.append(person.email)
     return emails
 
@@ -174,12 +182,31 @@ def gunicorn(local_stack: LocalStack, *, port: int, workers: int = 2, threads: i
         "GUNICORN_THREADS": str(threads),
         "GUNICORN_WORKER_TMP_DIR": workdir,
     }
-    subprocess.run([sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True)
-    command = [sys.executable, "-m", "gunicorn", "-c", "deploy/aws/gunicorn.conf.py", "--access-logfile", os.devnull,
-               "medisecure.wsgi"]
-    print("$ " + " ".join(f"{name}={env[name]}" for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS"))
-          + " python " + " ".join(command[1:]), flush=True)
-    server = subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=REPO, env=env, check=True
+    )
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "-c",
+        "deploy/aws/gunicorn.conf.py",
+        "--access-logfile",
+        os.devnull,
+        "medisecure.wsgi",
+    ]
+    print(
+        "$ "
+        + " ".join(
+            f"{name}={env[name]}" for name in ("GUNICORN_BIND", "GUNICORN_WORKERS", "GUNICORN_THREADS")
+        )
+        + " python "
+        + " ".join(command[1:]),
+        flush=True,
+    )
+    server = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
     try:
         _wait_until_up(f"{portal}/healthz")
         yield portal

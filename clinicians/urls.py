@@ -1,10 +1,9 @@
-from django.urls import include, path
+"""The clinic directory, mounted at /marketing/."""
+
+from django.urls import path
 
 from clinicians import views
 
-app_name = "clinicians"
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("patients/<str:patient_id>/documents/", include("clinicians.document_urls")),
-    path("patients/", include("clinicians.chart_urls")),
+    path("", views.directory, name="marketing"),
 ]

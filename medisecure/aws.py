@@ -28,6 +28,27 @@ _cache: dict[str, object] = {}
 _cache_lock = threading.Lock()
 
 
+def client_config(
+    service: str,
+    *,
+    region: str,
+    endpoint_url: str | None = None,
+    read_timeout: float = READ_TIMEOUT_SECONDS,
+) -> Config:
+    """The retry, timeout and signature policy of every client the portal
+    makes, including the ones libraries build themselves (django-storages
+    takes it as its `client_config` option in settings.STORAGES)."""
+    return Config(
+        region_name=region,
+        retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
+        connect_timeout=CONNECT_TIMEOUT_SECONDS,
+        read_timeout=read_timeout,
+        # S3 presigned URLs must name the regional endpoint with SigV4.
+        signature_version="s3v4" if service == "s3" else None,
+        s3={"addressing_style": "path"} if endpoint_url and service == "s3" else None,
+    )
+
+
 def build_client(
     service: str,
     *,
@@ -42,21 +63,19 @@ def build_client(
     Credentials are passed only for the local stack; in AWS they come from the
     task role through boto3's default chain.
     """
-    config = Config(
-        region_name=region,
-        retries={"mode": "standard", "total_max_attempts": TOTAL_ATTEMPTS},
-        connect_timeout=CONNECT_TIMEOUT_SECONDS,
-        read_timeout=read_timeout,
-        # S3 presigned URLs must name the regional endpoint with SigV4.
-        signature_version="s3v4" if service == "s3" else None,
-        s3={"addressing_style": "path"} if endpoint_url and service == "s3" else None,
-    )
+    config = client_config(service, region=region, endpoint_url=endpoint_url, read_timeout=read_timeout)
     session = boto3.session.Session(
         aws_access_key_id=access_key_id,
         aws_secret_access_key=secret_access_key,
         region_name=region,
     )
-    return session.client(service, endpoint_url=endpoint_url or None, config=config)
+    built = session.client(service, endpoint_url=endpoint_url or None, config=config)
+    if service == "dynamodb":
+        # Round trips, consumed capacity and throttles, per request and as metrics.
+        from medisecure.observability import dynamodb as dynamodb_tally
+
+        dynamodb_tally.attach(built)
+    return built
 
 
 def client(service: str):
@@ -82,12 +101,6 @@ def _client_from_settings(service: str):
     )
 
 
-def forget_clients() -> None:
-    """Drop cached clients so the next call rebuilds them from settings."""
-    with _cache_lock:
-        _cache.clear()
-
-
 def cognito_secret_hash(username: str, *, client_id: str, client_secret: str) -> str:
     """SECRET_HASH that Cognito requires on every call naming a user when the
     app client has a secret: Base64(HMAC-SHA256(secret, username + client_id))."""
@@ -97,3 +110,29 @@ def cognito_secret_hash(username: str, *, client_id: str, client_secret: str) ->
         hashlib.sha256,
     ).digest()
     return base64.b64encode(digest).decode("ascii")
+
+
+# Throttling or a service fault that outlasted the retries: the request can
+# be repeated later, so it is answered 503, not 500.
+_TRANSIENT_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "InternalServerError",
+        "ServiceUnavailable",
+        "TooManyRequestsException",
+        "TransactionInProgressException",
+    }
+)
+
+
+def is_unavailable(error: BaseException) -> bool:
+    """True when `error` means AWS could not be reached, or throttled or
+    failed past the retry budget: nothing was done, and trying again later
+    may work."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    if isinstance(error, BotoCoreError):
+        return True
+    return isinstance(error, ClientError) and error.response.get("Error", {}).get("Code") in _TRANSIENT_CODES

@@ -36,6 +36,11 @@ def ensure_tables() -> list[str]:
     return report
 
 
+def ensure_table(table: Table) -> str:
+    """One table outside TABLES: the local demo's own markers."""
+    return _ensure_table(aws.client("dynamodb"), table)
+
+
 def _ensure_table(client, table: Table) -> str:
     name = physical_name(table)
     try:
@@ -50,6 +55,7 @@ def _ensure_table(client, table: Table) -> str:
         outcome = "created"
     else:
         outcome = _add_missing_indexes(client, table, existing)
+        outcome += _ensure_stream(client, table, existing)
     _ensure_ttl(client, table)
     _ensure_point_in_time_recovery(client, name)
     return f"table {name}: {outcome}"
@@ -81,6 +87,8 @@ def _table_definition(table: Table) -> dict:
         "SSESpecification": {"Enabled": True},
         "DeletionProtectionEnabled": settings.IS_PRODUCTION,
     }
+    if table.stream_view:
+        definition["StreamSpecification"] = {"StreamEnabled": True, "StreamViewType": table.stream_view}
     if table.indexes:
         definition["GlobalSecondaryIndexes"] = [_index_definition(index) for index in table.indexes]
     return definition
@@ -94,11 +102,23 @@ def _add_missing_indexes(client, table: Table, existing: dict) -> str:
         client.update_table(
             TableName=physical_name(table),
             AttributeDefinitions=[
-                {"AttributeName": name, "AttributeType": kind} for name, kind in table.key_attributes().items()
+                {"AttributeName": name, "AttributeType": kind}
+                for name, kind in table.key_attributes().items()
             ],
             GlobalSecondaryIndexUpdates=[{"Create": _index_definition(index)}],
         )
     return f"exists, added indexes {', '.join(i.name for i in missing)}" if missing else "exists"
+
+
+def _ensure_stream(client, table: Table, existing: dict) -> str:
+    """A table made before its stream was wanted gains it."""
+    if not table.stream_view or existing.get("StreamSpecification", {}).get("StreamEnabled"):
+        return ""
+    client.update_table(
+        TableName=physical_name(table),
+        StreamSpecification={"StreamEnabled": True, "StreamViewType": table.stream_view},
+    )
+    return ", stream enabled"
 
 
 def _ensure_ttl(client, table: Table) -> None:
@@ -165,6 +185,9 @@ def pool_definition() -> dict:
         "AccountRecoverySetting": {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
         "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED" if settings.IS_PRODUCTION else "OFF"},
         "DeletionProtection": "ACTIVE" if settings.IS_PRODUCTION else "INACTIVE",
+        # A new email address takes effect only once its code is entered: until
+        # then the verified one goes on signing in and receiving mail.
+        "UserAttributeUpdateSettings": {"AttributesRequireVerificationBeforeUpdate": ["email"]},
     }
 
 
@@ -198,7 +221,9 @@ def _ensure_groups(client, pool_id: str) -> list[str]:
         if role.value in present:
             report.append(f"group {role.value}: exists")
         else:
-            client.create_group(UserPoolId=pool_id, GroupName=role.value, Description=f"MediSecure {role.value}s")
+            client.create_group(
+                UserPoolId=pool_id, GroupName=role.value, Description=f"MediSecure {role.value}s"
+            )
             report.append(f"group {role.value}: created")
     return report
 
@@ -214,6 +239,9 @@ def _ensure_app_client(client, pool_id: str) -> tuple[str, str]:
     return created["ClientId"], f"app client {settings.COGNITO_APP_CLIENT_NAME}: created"
 
 
+SELF_WRITABLE_ATTRIBUTES = ("given_name", "family_name")
+
+
 def app_client_definition(site_url: str) -> dict:
     """The portal's app client: a secret, the code flow (the portal adds
     PKCE), and only the portal's own callback and sign-out landings.
@@ -227,6 +255,10 @@ def app_client_definition(site_url: str) -> dict:
         "SupportedIdentityProviders": ["COGNITO"],
         "CallbackURLs": [f"{site_url}/oidc/callback/"],
         "LogoutURLs": logout_urls(site_url),
+        # What a person may change about themselves with their own access
+        # token: their names. Never their email (the portal's record of who
+        # they are) nor a custom attribute (custom:signup_id marks accounts).
+        "WriteAttributes": list(SELF_WRITABLE_ATTRIBUTES),
         "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
         "PreventUserExistenceErrors": "ENABLED",
         "EnableTokenRevocation": True,
@@ -263,11 +295,60 @@ def ensure_bucket() -> str:
     s3.put_bucket_encryption(
         Bucket=bucket,
         ServerSideEncryptionConfiguration={
-            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}]
+            "Rules": [
+                {"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}, "BucketKeyEnabled": True}
+            ]
         },
     )
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
     return f"bucket {bucket}: {outcome}, private, encrypted, versioned"
+
+
+def ensure_archive_bucket() -> str:
+    """The audit archive: Object Lock in COMPLIANCE mode with a default
+    retention of seven years (so no one, root included, can delete or
+    overwrite a version before then), versioned (Object Lock requires it),
+    private and encrypted. deploy/aws/template.yaml declares the same bucket
+    with its own KMS key."""
+    s3 = aws.client("s3")
+    bucket = settings.AUDIT_ARCHIVE_BUCKET
+    try:
+        s3.head_bucket(Bucket=bucket)
+        outcome = "exists"
+    except ClientError as error:
+        if error.response["Error"]["Code"] not in ("404", "NoSuchBucket", "NotFound"):
+            raise
+        kwargs: dict = {"Bucket": bucket, "ObjectLockEnabledForBucket": True}
+        if settings.AWS_REGION != "us-east-1":
+            kwargs["CreateBucketConfiguration"] = {"LocationConstraint": settings.AWS_REGION}
+        s3.create_bucket(**kwargs)
+        outcome = "created"
+    s3.put_public_access_block(
+        Bucket=bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    s3.put_bucket_encryption(
+        Bucket=bucket,
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
+    )
+    s3.put_object_lock_configuration(Bucket=bucket, ObjectLockConfiguration=archive_lock_configuration())
+    return (
+        f"bucket {bucket}: {outcome}, object lock COMPLIANCE {settings.AUDIT_ARCHIVE_RETENTION_YEARS} years"
+    )
+
+
+def archive_lock_configuration() -> dict:
+    return {
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Years": settings.AUDIT_ARCHIVE_RETENTION_YEARS}},
+    }
 
 
 def ensure_email() -> list[str]:

@@ -1,21 +1,25 @@
 """Small helpers every repository shares: item (de)serialisation, condition
-expressions built by boto3's builders, and signed pagination tokens."""
+expressions built by boto3's builders, the entries repositories add to a unit
+of work (medisecure.unit_of_work), reads of items of several tables in one
+round trip, and signed pagination tokens."""
 
 from __future__ import annotations
 
 import hashlib
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import reduce
-from typing import Any, Sequence
+from typing import Any, Generic, TypeVar
 
 from boto3.dynamodb.conditions import Attr, ConditionBase, ConditionExpressionBuilder
-from botocore.exceptions import ClientError
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from botocore.exceptions import ClientError
 from django.core import signing
 
 from medisecure import aws
+from medisecure.errors import NotFound
 from medisecure.tables import Table, physical_name
 
 BATCH_ATTEMPTS = 4
@@ -25,8 +29,9 @@ _serializer = TypeSerializer()
 _deserializer = TypeDeserializer()
 
 
-class InvalidPageToken(Exception):
-    """A pagination token that was not issued by us for this list."""
+class InvalidPageToken(NotFound):
+    """A pagination token that was not issued by us for this list: answered
+    as a page that is not there."""
 
 
 def client():
@@ -37,11 +42,11 @@ def name(table: Table) -> str:
     return physical_name(table)
 
 
-def to_item(values: dict[str, Any]) -> dict[str, dict]:
+def to_item(values: dict[str, Any]) -> dict[str, Any]:
     return {key: _serializer.serialize(value) for key, value in values.items() if value is not None}
 
 
-def from_item(item: dict[str, dict]) -> dict[str, Any]:
+def from_item(item: dict[str, Any]) -> dict[str, Any]:
     values = {key: _deserializer.deserialize(value) for key, value in item.items()}
     return {key: _plain_number(value) for key, value in values.items()}
 
@@ -57,7 +62,9 @@ def _plain_number(value: Any) -> Any:
     return value
 
 
-def query_kwargs(key_condition: ConditionBase, filter_condition: ConditionBase | None = None) -> dict[str, Any]:
+def query_kwargs(
+    key_condition: ConditionBase, filter_condition: ConditionBase | None = None
+) -> dict[str, Any]:
     """KeyConditionExpression (and FilterExpression) for a Query. One builder
     numbers every name and value, so the two cannot collide."""
     builder = ConditionExpressionBuilder()
@@ -89,6 +96,52 @@ def _expression_kwargs(keyword: str, expression: str, names: dict, values: dict)
     return kwargs
 
 
+def put_entry(table: Table, values: dict[str, Any], condition: ConditionBase | None = None) -> dict[str, Any]:
+    """A Put for a unit of work. `table` is a medisecure.tables constant, so
+    the task role's reading (deploy/aws/tests/code_calls.py) sees which
+    table each transaction writes."""
+    entry: dict[str, Any] = {"TableName": name(table), "Item": to_item(values)}
+    if condition is not None:
+        entry.update(condition_kwargs(condition))
+    return {"Put": entry}
+
+
+def delete_entry(table: Table, key: dict[str, Any], condition: ConditionBase | None = None) -> dict[str, Any]:
+    """A Delete for a unit of work."""
+    entry: dict[str, Any] = {"TableName": name(table), "Key": to_item(key)}
+    if condition is not None:
+        entry.update(condition_kwargs(condition))
+    return {"Delete": entry}
+
+
+def entry_values(entry: dict[str, Any]) -> dict[str, Any]:
+    """The item (or key) a Put or Delete entry writes, as plain values."""
+    operation = next(iter(entry.values()))
+    return from_item(operation.get("Item") or operation["Key"])
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class ItemRead(Generic[T]):
+    """One item to read with others (read_together): its table and key, and
+    the owning repository's parser, which is handed the item's values (None
+    when there is no such item). Each repository builds the reads of its own
+    items, so none parses another's."""
+
+    table: Table
+    key: dict[str, Any]
+    parse: Callable[[dict[str, Any] | None], T]
+
+
+def read_together(*reads: ItemRead[Any], consistent: bool = False) -> list[Any]:
+    """Items of any tables in one BatchGetItem, each parsed by its own
+    repository's parser, in the order given."""
+    values = get_many([(read.table, read.key) for read in reads], consistent=consistent)
+    return [read.parse(found) for read, found in zip(reads, values)]
+
+
 class ItemExists(Exception):
     """A put that must create a new item found one already there."""
 
@@ -113,7 +166,9 @@ def get(table: Table, key: dict[str, Any]) -> dict[str, Any] | None:
     return from_item(item) if item else None
 
 
-def get_many(keys: Sequence[tuple[Table, dict[str, Any]]], *, consistent: bool = False) -> list[dict[str, Any] | None]:
+def get_many(
+    keys: Sequence[tuple[Table, dict[str, Any]]], *, consistent: bool = False
+) -> list[dict[str, Any] | None]:
     """Items by key, from any tables, in one BatchGetItem (plus a retry for
     any keys DynamoDB leaves unprocessed); None where an item is missing.
     Results come back in the order the keys were given."""
@@ -161,7 +216,7 @@ def unchanged(values: dict[str, Any]) -> ConditionBase:
     """A condition that holds only while every attribute in `values` still
     has that value (None: is still absent), for replacing an item exactly as
     it was read: optimistic locking where an item has no version attribute."""
-    conditions = [
+    conditions: list[ConditionBase] = [
         Attr(attribute).not_exists() if value is None else Attr(attribute).eq(value)
         for attribute, value in sorted(values.items())
     ]

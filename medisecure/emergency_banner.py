@@ -1,7 +1,7 @@
 """The banner every page shows while the signed-in doctor holds emergency
 access to a chart. The grants are remembered in the session when they are
 taken, so showing the banner costs no AWS round trip; the chart itself
-checks the grant in DynamoDB (patients.chart_access)."""
+checks the grant in DynamoDB (patients.records.selectors.chart_get_for)."""
 
 from __future__ import annotations
 
@@ -28,6 +28,6 @@ def _live(request) -> dict[str, int]:
 def live_emergency_access(request) -> list[dict]:
     """[{patient_id, ends}] for each grant still running, soonest end first."""
     return [
-        {"patient_id": patient_id, "ends": clock.from_epoch_seconds(expires).strftime("%H:%M")}
+        {"patient_id": patient_id, "ends": clock.from_epoch_seconds(expires)}
         for patient_id, expires in sorted(_live(request).items(), key=lambda item: item[1])
     ]

@@ -1,62 +1,35 @@
-"""Friendly error pages. They never show a stack trace or any PHI; the 500
-page carries the request id so support can find the log line."""
+"""The domain errors every room's services raise, and that one place (the
+web shell's DomainErrorMiddleware) turns into the 404 and 403 pages.
 
-import logging
+A room's own errors derive from these: `AppointmentNotFound(NotFound)`,
+`ChartReadOnly(Forbidden)`. A service that audits its own refusal (with the
+action it refused, the resource and the patient) says so by raising the
+error with `audited=True`; any other reaches the middleware unaudited, and
+the middleware records the generic `access.not_found` / `access.denied`
+event for it. So every refusal is audited exactly once, from a command or
+a test as well as from a page.
+"""
 
-from django.shortcuts import render
-
-from audit.repository import AuditWriteFailed
-from audit.services import audit_not_found
-
-logger = logging.getLogger(__name__)
-
-
-def bad_request(request, exception=None):
-    return render(request, "errors/400.html", status=400)
+from __future__ import annotations
 
 
-def permission_denied(request, exception=None):
-    return render(request, "errors/403.html", status=403)
+class DomainError(Exception):
+    """A rule of the domain said no."""
+
+    def __init__(self, *args: object, audited: bool = False) -> None:
+        super().__init__(*args)
+        self.audited = audited
 
 
-def page_not_found(request, exception=None):
-    """Also answers ids that belong to someone else and refused page tokens,
-    so the miss is audited; a 404 serves no PHI, so it is served even when
-    that audit write fails (and the failure is logged)."""
-    try:
-        audit_not_found(request=request)
-    except AuditWriteFailed:
-        logger.warning("a refused request could not be audited")
-    return render(request, "errors/404.html", status=404)
+class NotFound(DomainError):
+    """No such record, or none the actor has any relationship to: the two
+    answer alike (404), so an identifier cannot be probed."""
 
 
-def server_error(request):
-    return render(
-        request,
-        "errors/500.html",
-        {"request_id": getattr(request, "request_id", "")},
-        status=500,
-    )
+class Forbidden(DomainError):
+    """The actor may know the record is there, but not do this (403)."""
 
 
-def csrf_failure(request, reason=""):
-    return render(request, "errors/csrf.html", status=403)
-
-
-def service_unavailable(request, *, retry_after: int = 30):
-    response = render(request, "errors/503.html", status=503)
-    response["Retry-After"] = str(retry_after)
-    return response
-
-
-def too_many_attempts_message(retry_after_seconds: int) -> str:
-    minutes = max(1, -(-retry_after_seconds // 60))
-    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
-    return f"Too many attempts from your network in a short time. Nothing was saved or sent. Please try again in {wait}."
-
-
-def too_many_attempts(response, *, retry_after_seconds: int):
-    """Marks a form page re-rendered with the rate limit's message as 429."""
-    response.status_code = 429
-    response["Retry-After"] = str(retry_after_seconds)
-    return response
+class ConcurrentUpdate(DomainError):
+    """The record changed after it was read (its version moved on); nothing
+    was saved. The person looks again and repeats their change."""

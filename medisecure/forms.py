@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from medisecure import clock
+from medisecure.passwords import PASSWORD_POLICY, policy_violations
 
 OLDEST_BIRTH_YEAR_SPAN = 125
 # Bidirectional embeddings, overrides and isolates can make text read
@@ -33,6 +34,22 @@ class ErrorSummaryMixin:
     @property
     def has_visible_field_errors(self) -> bool:
         return any(field.errors for field in self.visible_fields())
+
+
+class DescribedFieldsMixin(ErrorSummaryMixin):
+    """Ties each input to its hint and its error message (aria-describedby),
+    matching the ids templates/includes/field.html gives them."""
+
+    def full_clean(self):
+        super().full_clean()
+        for name, field in self.fields.items():
+            bound = self[name]
+            described = [f"{bound.id_for_label}-hint"] if field.help_text else []
+            if name in self.errors:
+                described.append(f"{bound.id_for_label}-error")
+                field.widget.attrs["aria-invalid"] = "true"
+            if described:
+                field.widget.attrs["aria-describedby"] = " ".join(described)
 
 
 class PageForm(forms.Form):
@@ -87,7 +104,8 @@ class PhoneField(TextField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault(
-            "help_text", "Include the country code if the number is outside the United States, e.g. +44 20 7946 0958."
+            "help_text",
+            "Include the country code if the number is outside the United States, e.g. +44 20 7946 0958.",
         )
         super().__init__(**kwargs)
 
@@ -98,7 +116,9 @@ class PhoneField(TextField):
         try:
             number = phonenumbers.parse(value, settings.PHONE_DEFAULT_REGION)
         except phonenumbers.NumberParseException as exc:
-            raise ValidationError("Enter a phone number, e.g. (212) 555-0123 or +44 20 7946 0958.", code="phone") from exc
+            raise ValidationError(
+                "Enter a phone number, e.g. (212) 555-0123 or +44 20 7946 0958.", code="phone"
+            ) from exc
         if not phonenumbers.is_valid_number(number):
             raise ValidationError(
                 "That is not a phone number we can call. Check the digits and the country code.", code="phone"
@@ -110,7 +130,9 @@ class DateOfBirthField(forms.DateField):
     """A date of birth: in the past, and within a human lifetime."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"))
+        kwargs.setdefault(
+            "widget", forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d")
+        )
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         kwargs.setdefault("error_messages", {"invalid": "Enter the date as year-month-day, e.g. 1985-04-12."})
         super().__init__(**kwargs)
@@ -128,3 +150,54 @@ class DateOfBirthField(forms.DateField):
     def clean(self, value):
         value = super().clean(value)
         return value.isoformat() if value else ""
+
+
+# Cognito's limit on a password.
+PASSWORD_MAX_LENGTH = 256
+
+
+def password_rules() -> list[str]:
+    """The user pool's policy, as the password pages list it."""
+    rules = [f"At least {PASSWORD_POLICY['MinimumLength']} characters"]
+    for key, wording in (
+        ("RequireUppercase", "An upper-case letter"),
+        ("RequireLowercase", "A lower-case letter"),
+        ("RequireNumbers", "A number"),
+        ("RequireSymbols", "A symbol such as ! or -"),
+    ):
+        if PASSWORD_POLICY[key]:
+            rules.append(wording)
+    return rules
+
+
+def new_password_field(label: str, **kwargs) -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        max_length=PASSWORD_MAX_LENGTH,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        **kwargs,
+    )
+
+
+class NewPasswordMixin:
+    """A form's `password` checked against the pool's policy rule by rule,
+    and `password_again` the same: sign-up, a reset and a change alike."""
+
+    passwords_differ = "The two passwords are not the same."
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        errors = [ValidationError(violation, code="policy") for violation in policy_violations(password)]
+        if any(ord(character) < 32 or ord(character) == 127 for character in password):
+            errors.append(ValidationError("Use only characters you can type.", code="control"))
+        if errors:
+            raise ValidationError(errors)
+        return password
+
+    def clean(self):
+        cleaned = super().clean()
+        password, again = cleaned.get("password"), cleaned.get("password_again")
+        if password and again is not None and password != again:
+            self.add_error("password_again", ValidationError(self.passwords_differ, code="mismatch"))
+        return cleaned

@@ -17,6 +17,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 
 from medisecure import aws
+from medisecure.observability import metrics
 
 logger = logging.getLogger(__name__)
 CHARSET = "UTF-8"
@@ -53,9 +54,11 @@ def send(message: Message) -> str:
         )
     except ClientError as error:
         logger.warning("SES refused a message: %s", error.response.get("Error", {}).get("Code", "unknown"))
+        metrics.count(metrics.SES_FAILURES)
         raise MailNotSent from error
     except BotoCoreError as error:
         logger.warning("SES unreachable: %s", type(error).__name__)
+        metrics.count(metrics.SES_FAILURES)
         raise MailNotSent from error
     return response["MessageId"]
 

@@ -33,28 +33,6 @@ class RequestIdMiddleware:
         return response
 
 
-class HealthCheckMiddleware:
-    """Answers GET /healthz before Django validates the Host header.
-
-    The load balancer addresses its health check to the container's private
-    IP, which is not among ALLOWED_HOSTS (and cannot be: it changes with every
-    task). Only this one path skips the host check, and it says nothing but
-    whether each dependency answers."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.path_info == "/healthz" and request.method == "GET":
-            from medisecure.views import healthz
-
-            # The headers the middleware this answer skips would have added.
-            response = protect(request, healthz(request))
-            response["X-Frame-Options"] = "DENY"
-            return response
-        return self.get_response(request)
-
-
 class RequestIdLogFilter(logging.Filter):
     def filter(self, record):
         record.request_id = _request_id.get()
@@ -99,58 +77,3 @@ def content_security_policy() -> str:
             f"form-action 'self' {settings.COGNITO_HOSTED_UI_URL}",
         )
     )
-
-
-def client_ip(request) -> str:
-    """The client's address. Behind the load balancer the right-most
-    X-Forwarded-For entry is the one it added; earlier entries are whatever
-    the client claimed and are not trusted."""
-    if settings.IS_PRODUCTION:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        if forwarded:
-            return forwarded.split(",")[-1].strip()
-    return request.META.get("REMOTE_ADDR", "")
-
-
-class ServiceErrorMiddleware:
-    """Turns failures no view should handle itself into plain pages: a forged
-    pagination token is a 404; AWS being unreachable or throttling past the
-    retry budget, or an audit write failing, is a 503 with Retry-After (the
-    action changed nothing and can be repeated)."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_exception(self, request, exception):
-        from botocore.exceptions import BotoCoreError, ClientError
-
-        from audit.repository import AuditWriteFailed
-        from medisecure import errors
-        from medisecure.dynamo import InvalidPageToken
-
-        if isinstance(exception, InvalidPageToken):
-            return errors.page_not_found(request)
-        if isinstance(exception, (AuditWriteFailed, BotoCoreError)) or (
-            isinstance(exception, ClientError) and _is_transient(exception)
-        ):
-            logging.getLogger(__name__).warning("dependency failure: %s", type(exception).__name__)
-            return errors.service_unavailable(request)
-        return None
-
-
-_TRANSIENT_CODES = {
-    "ProvisionedThroughputExceededException",
-    "ThrottlingException",
-    "RequestLimitExceeded",
-    "InternalServerError",
-    "ServiceUnavailable",
-    "TooManyRequestsException",
-    "TransactionInProgressException",
-}
-
-
-def _is_transient(error) -> bool:
-    return error.response.get("Error", {}).get("Code") in _TRANSIENT_CODES

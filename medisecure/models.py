@@ -2,6 +2,7 @@
 (the username); no PHI is kept here."""
 
 from django.contrib.auth.models import AbstractUser
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 
 from medisecure.identity.roles import Role
@@ -12,8 +13,11 @@ class User(AbstractUser):
         max_length=16,
         blank=True,
         choices=[(role.value, role.value.title()) for role in Role],
-        help_text="Set from the Cognito groups at every sign-in.",
+        help_text="Set from the Cognito groups at every sign-in and re-check.",
     )
+    # The name the user pool knows them by (their first email); the email
+    # shown above may have changed since. Admin actions on the pool use it.
+    cognito_username = models.CharField(max_length=256, blank=True)
 
     class Meta:
         db_table = "medisecure_user"
@@ -25,3 +29,17 @@ class User(AbstractUser):
     @property
     def role_enum(self) -> Role | None:
         return Role(self.role) if self.role else None
+
+    @property
+    def pool_username(self) -> str:
+        return self.cognito_username or self.email
+
+
+class PortalSession(AbstractBaseSession):
+    """A portal session (medisecure.sessions), indexed by its user so every
+    session of a person can be ended at once."""
+
+    user_pk = models.BigIntegerField(null=True, db_index=True)
+
+    class Meta:
+        db_table = "medisecure_session"

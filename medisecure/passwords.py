@@ -20,7 +20,10 @@ COGNITO_SYMBOLS = set("^$*.[]{}()?\"!@#%&/\\,><':;|_~`=+- ")
 def policy_violations(password: str) -> list[str]:
     """Each rule the password breaks, in words a person can act on."""
     rules = [
-        (len(password) >= PASSWORD_POLICY["MinimumLength"], f"at least {PASSWORD_POLICY['MinimumLength']} characters"),
+        (
+            len(password) >= PASSWORD_POLICY["MinimumLength"],
+            f"at least {PASSWORD_POLICY['MinimumLength']} characters",
+        ),
         (any(c.isupper() for c in password), "an upper-case letter"),
         (any(c.islower() for c in password), "a lower-case letter"),
         (any(c.isdigit() for c in password), "a number"),

@@ -16,7 +16,8 @@ def count_attempt(counter_id: str, *, ceiling: int, expires_at: int) -> bool:
     already holds `ceiling` attempts."""
     try:
         dynamo.client().update_item(
-            TableName=dynamo.name(RATE_LIMITS), **attempt_update(counter_id, ceiling=ceiling, expires_at=expires_at)
+            TableName=dynamo.name(RATE_LIMITS),
+            **attempt_update(counter_id, ceiling=ceiling, expires_at=expires_at),
         )
     except ClientError as error:
         if dynamo.is_conditional_failure(error):

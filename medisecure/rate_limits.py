@@ -15,9 +15,12 @@ from dataclasses import dataclass
 from django.conf import settings
 
 from medisecure import clock, rate_limit_repository
+from medisecure.observability import metrics
 
 SIGNUP_START = "signup_start"
 CLINICIAN_APPLY = "clinician_apply"
+EMERGENCY_LOOKUP = "emergency_lookup"
+EMERGENCY_GRANT = "emergency_grant"
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,7 @@ def limit_named(name: str) -> Limit:
 
 def _subject_digest(name: str, subject: str) -> str:
     key = hmac.new(settings.SECRET_KEY.encode("utf-8"), b"medisecure/rate-limits", hashlib.sha256).digest()
-    return hmac.new(key, f"{name}:{subject}".encode("utf-8"), hashlib.sha256).hexdigest()
+    return hmac.new(key, f"{name}:{subject}".encode(), hashlib.sha256).hexdigest()
 
 
 def rate_limit_attempt(*, name: str, subject: str) -> None:
@@ -58,4 +61,31 @@ def rate_limit_attempt(*, name: str, subject: str) -> None:
         expires_at=window_ends + limit.window_seconds,
     )
     if not counted:
+        metrics.count(metrics.RATE_LIMIT_REFUSALS, Limit=limit.name)
         raise RateLimited(max(1, window_ends - now))
+
+
+def rate_limit_first_refusal(*, name: str, subject: str) -> bool:
+    """Whether this is the first refusal of `subject` at the limit `name` in
+    the current window (so whoever must hear of it is told once): the same
+    conditional counter, with a ceiling of one."""
+    limit = limit_named(name)
+    window = clock.epoch_seconds(clock.now()) // limit.window_seconds
+    return rate_limit_repository.count_attempt(
+        f"{limit.name}#refused#{_subject_digest(limit.name, subject)}#{window}",
+        ceiling=1,
+        expires_at=(window + 2) * limit.window_seconds,
+    )
+
+
+def too_many_attempts_message(retry_after_seconds: int) -> str:
+    minutes = max(1, -(-retry_after_seconds // 60))
+    wait = "a minute" if minutes == 1 else f"{minutes} minutes"
+    return f"Too many attempts from your network in a short time. Nothing was saved or sent. Please try again in {wait}."
+
+
+def too_many_attempts(response, *, retry_after_seconds: int):
+    """Marks a form page re-rendered with the rate limit's message as 429."""
+    response.status_code = 429
+    response["Retry-After"] = str(retry_after_seconds)
+    return response

@@ -11,6 +11,8 @@ from urllib.parse import urlparse
 import environ
 from django.core.exceptions import ImproperlyConfigured
 
+from medisecure.aws import client_config as aws_client_config
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -36,12 +38,21 @@ CSRF_TRUSTED_ORIGINS = [SITE_URL]
 
 CLINIC_NAME = env.str("CLINIC_NAME", default="MediSecure Clinic")
 CLINIC_ID = env.str("CLINIC_ID", default="clinic-local")
+# The unit temperatures are shown in ("F" in a US clinic, "C"); the vitals
+# form takes either, and charts convert every reading to this one.
+CLINIC_TEMPERATURE_UNIT = env.str("CLINIC_TEMPERATURE_UNIT", default="F")
+# Where "please call the clinic" sends people, and the place a calendar file names.
+CLINIC_PHONE = env.str("CLINIC_PHONE", default="(555) 010-0100")
+CLINIC_ADDRESS = env.str("CLINIC_ADDRESS", default="1 Main Street, Springfield")
+# Where a video visit is joined: {appointment_id} is filled in. Shown only to
+# the patient and the doctor of the visit, on their pages (never in email).
+TELEHEALTH_URL_TEMPLATE = env.str(
+    "TELEHEALTH_URL_TEMPLATE", default="https://video.medisecure.test/visit/{appointment_id}"
+)
 
 # --- AWS -------------------------------------------------------------------
 AWS_REGION = env.str("AWS_REGION", default="us-east-1")
-AWS_ENDPOINT_URL = env.str(
-    "AWS_ENDPOINT_URL", default="" if IS_PRODUCTION else LOCAL_STACK_URL
-)
+AWS_ENDPOINT_URL = env.str("AWS_ENDPOINT_URL", default="" if IS_PRODUCTION else LOCAL_STACK_URL)
 # Only the local stack takes fixed keys; in AWS the task role supplies them.
 AWS_ACCESS_KEY_ID = env.str("AWS_ACCESS_KEY_ID", default="" if IS_PRODUCTION else "testing") or None
 AWS_SECRET_ACCESS_KEY = env.str("AWS_SECRET_ACCESS_KEY", default="" if IS_PRODUCTION else "testing") or None
@@ -64,6 +75,27 @@ SES_SENDER = env.str("SES_SENDER", default="no-reply@medisecure.test")
 SES_CONFIGURATION_SET = env.str("SES_CONFIGURATION_SET", default="medisecure-local")
 AUDIT_CHAIN_COUNT = env.int("AUDIT_CHAIN_COUNT", default=8)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=7 * 365 + 2)
+# The write-once copy of the trail (audit.archive): an S3 bucket with Object
+# Lock in COMPLIANCE mode, written only by the archiver's own principal.
+AUDIT_ARCHIVE_BUCKET = env.str("AUDIT_ARCHIVE_BUCKET", default="medisecure-local-audit-archive")
+AUDIT_ARCHIVE_RETENTION_YEARS = 7
+# An event younger than this may not have reached the archive yet (the
+# stream consumer's lag); older and still not archived, verification names it.
+AUDIT_ARCHIVE_GRACE_SECONDS = env.int("AUDIT_ARCHIVE_GRACE_SECONDS", default=300)
+# Where alerts go (a MODIFY or REMOVE on the audit table): an SNS topic
+# subscribed by the operations address in AWS; unset locally, where the
+# alert is logged.
+OPERATIONS_ALERT_TOPIC_ARN = env.str("OPERATIONS_ALERT_TOPIC_ARN", default="")
+# The stream consumers `manage.py stream_consumer` runs (in AWS: Lambda
+# functions behind event source mappings, deploy/aws/template.yaml): each a
+# name (its checkpoints are its own), the table whose stream it reads and
+# the dotted path of its handler (a callable taking a list of
+# medisecure.streams.StreamRecord).
+STREAM_CONSUMERS = {
+    "audit-archive": {"table": "audit-logs", "handler": "audit.archive.handlers.archive_records"},
+    # The marketer's de-identified counters (analytics.handlers).
+    "analytics": {"table": "appointments", "handler": "analytics.handlers.project_appointments"},
+}
 # Emergency ("break the glass") access to a chart outside the doctor's care
 # team: how long a grant lasts, and who is emailed the moment one is taken.
 EMERGENCY_ACCESS_MINUTES = env.int("EMERGENCY_ACCESS_MINUTES", default=60)
@@ -83,9 +115,10 @@ APPOINTMENT_REMINDER_CLAIM_MINUTES = env.int("APPOINTMENT_REMINDER_CLAIM_MINUTES
 BOOKING_HORIZON_WEEKS = env.int("BOOKING_HORIZON_WEEKS", default=4)
 
 # --- Patient self-signup -----------------------------------------------------
-# Keys the HMAC of every one-time code and seals the password a person chose
-# until their account is made. Distinct from DJANGO_SECRET_KEY so either can
-# be rotated alone; rotating it voids the codes and sign-ups in flight.
+# Keys the HMAC of every one-time code and of every finish link's secret (no
+# password is ever kept: it is chosen after the code and goes straight to
+# the user pool). Distinct from DJANGO_SECRET_KEY so either can be rotated
+# alone; rotating it voids the codes and finish links in flight.
 LOCAL_ONLY_SIGNUP_SECRET_KEY = "local-only-signup-key-never-used-in-production"
 SIGNUP_SECRET_KEY = env.str("SIGNUP_SECRET_KEY", default=LOCAL_ONLY_SIGNUP_SECRET_KEY)
 SIGNUP_CODE_TTL_MINUTES = env.int("SIGNUP_CODE_TTL_MINUTES", default=10)
@@ -110,6 +143,19 @@ RATE_LIMITS = {
         "attempts": env.int("RATE_LIMIT_CLINICIAN_APPLICATIONS", default=10),
         "window_seconds": 3600,
     },
+    # Secure messages (patients.messages): per sender, new threads and replies.
+    "message_send": {"attempts": 20, "window_seconds": 3600},
+    # Per doctor: emergency-access lookups (each try of a name, date of birth
+    # and third identifier) and grants. A real emergency needs one or two;
+    # anything more is searching, and the admins are told.
+    "emergency_lookup": {
+        "attempts": env.int("RATE_LIMIT_EMERGENCY_LOOKUPS", default=5),
+        "window_seconds": 3600,
+    },
+    "emergency_grant": {
+        "attempts": env.int("RATE_LIMIT_EMERGENCY_GRANTS", default=3),
+        "window_seconds": 3600,
+    },
 }
 
 # --- Cognito / OpenID Connect ------------------------------------------------
@@ -118,12 +164,13 @@ COGNITO_USER_POOL_ID = env.str("COGNITO_USER_POOL_ID", default="")
 COGNITO_APP_CLIENT_NAME = env.str("COGNITO_APP_CLIENT_NAME", default="medisecure-portal")
 COGNITO_DOMAIN_PREFIX = env.str("COGNITO_DOMAIN_PREFIX", default="medisecure-local")
 # The hosted UI: https://<prefix>.auth.<region>.amazoncognito.com in AWS.
-COGNITO_HOSTED_UI_URL = env.str(
-    "COGNITO_HOSTED_UI_URL",
-    default=""
-    if IS_PRODUCTION
-    else LOCAL_STACK_URL,
-).rstrip("/") or f"https://{COGNITO_DOMAIN_PREFIX}.auth.{AWS_REGION}.amazoncognito.com"
+COGNITO_HOSTED_UI_URL = (
+    env.str(
+        "COGNITO_HOSTED_UI_URL",
+        default="" if IS_PRODUCTION else LOCAL_STACK_URL,
+    ).rstrip("/")
+    or f"https://{COGNITO_DOMAIN_PREFIX}.auth.{AWS_REGION}.amazoncognito.com"
+)
 COGNITO_ISSUER = env.str(
     "COGNITO_ISSUER",
     default=(
@@ -151,8 +198,8 @@ OIDC_ALLOW_UNSECURED_JWT = False
 OIDC_STORE_ACCESS_TOKEN = True  # needed to enrol staff in TOTP MFA
 OIDC_TIMEOUT = env.float("OIDC_TIMEOUT_SECONDS", default=5.0)
 OIDC_REDIRECT_REQUIRE_HTTPS = IS_PRODUCTION
-OIDC_CALLBACK_CLASS = "medisecure.identity.views.CallbackView"
-OIDC_AUTHENTICATE_CLASS = "medisecure.identity.views.AuthenticateView"
+OIDC_CALLBACK_CLASS = "accounts.views.CallbackView"
+OIDC_AUTHENTICATE_CLASS = "accounts.views.AuthenticateView"
 ALLOW_LOGOUT_GET_METHOD = False
 LOGIN_URL = "oidc_authentication_init"
 LOGIN_REDIRECT_URL = "home"
@@ -163,10 +210,13 @@ AUTHENTICATION_BACKENDS = ["medisecure.identity.oidc.CognitoOIDCBackend"]
 AUTH_USER_MODEL = "medisecure.User"
 
 # --- Sessions and web hardening ---------------------------------------------
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_ENGINE = "medisecure.sessions"
 SESSION_COOKIE_NAME = "medisecure_session"
 CSRF_COOKIE_NAME = "medisecure_csrftoken"
 SESSION_IDLE_TIMEOUT_SECONDS = env.int("SESSION_IDLE_TIMEOUT_MINUTES", default=15) * 60
+# How often, at most, a session's role and the Cognito user's enabled state
+# are checked again against the user pool (accounts.middleware).
+IDENTITY_RECHECK_MINUTES = env.int("IDENTITY_RECHECK_MINUTES", default=5)
 SESSION_COOKIE_AGE = env.int("SESSION_ABSOLUTE_LIFETIME_HOURS", default=12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
@@ -175,7 +225,7 @@ CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = IS_PRODUCTION
 CSRF_COOKIE_SECURE = IS_PRODUCTION
-CSRF_FAILURE_VIEW = "medisecure.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 SECURE_SSL_REDIRECT = IS_PRODUCTION
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if IS_PRODUCTION else None
 SECURE_HSTS_SECONDS = 63072000 if IS_PRODUCTION else 0
@@ -190,7 +240,7 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 # --- Django -----------------------------------------------------------------
 INSTALLED_APPS = [
-    "medisecure.apps.PortalAdminConfig",
+    "portal.apps.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -199,31 +249,40 @@ INSTALLED_APPS = [
     "mozilla_django_oidc",
     "medisecure",
     "audit",
+    "accounts",
     "patients",
     "clinicians",
+    "analytics",
     "appointments",
+    "compliance",
+    "portal",
 ]
 
 MIDDLEWARE = [
     "medisecure.middleware.RequestIdMiddleware",
+    # One JSON line (and EMF metrics) per request, timing all that follows.
+    "medisecure.observability.requests.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # After SecurityMiddleware (its headers, and /healthz is exempt from its
     # HTTPS redirect), before anything that checks the Host header.
-    "medisecure.middleware.HealthCheckMiddleware",
+    "portal.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "medisecure.identity.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "accounts.middleware.IdentityRecheckMiddleware",
+    # request.actor and request.audit, which views hand to services.
+    "medisecure.identity.actors.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "medisecure.middleware.SecurityHeadersMiddleware",
     "medisecure.identity.middleware.AccessRuleMiddleware",
-    "medisecure.middleware.ServiceErrorMiddleware",
+    "portal.middleware.DomainErrorMiddleware",
 ]
 
-ROOT_URLCONF = "medisecure.urls"
+ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "medisecure.wsgi.application"
 
 TEMPLATES = [
@@ -252,6 +311,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = []  # no Django user has a usable password
 
 LANGUAGE_CODE = "en-us"
+# The formats people read moments in, per language (medisecure.clinic_time).
+FORMAT_MODULE_PATH = ["medisecure.formats"]
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")
 # The zone doctors enter their hours in and patients see times in.
 CLINIC_TIME_ZONE = TIME_ZONE
@@ -274,8 +335,10 @@ _S3_OPTIONS = {
     "secret_key": AWS_SECRET_ACCESS_KEY,
     "default_acl": None,
     "querystring_auth": True,
-    "signature_version": "s3v4",
     "file_overwrite": False,
+    # The retries, timeouts, SigV4 and addressing every other client has
+    # (medisecure/aws.py), not botocore's defaults (legacy retries, 60 s).
+    "client_config": aws_client_config("s3", region=AWS_REGION, endpoint_url=AWS_ENDPOINT_URL or None),
 }
 STORAGES = {
     "default": {
@@ -311,15 +374,27 @@ STORAGES = {
     },
 }
 
+# One JSON object a line (medisecure/observability): CloudWatch Logs
+# Insights reads the fields, and the lines with an `_aws` member are
+# CloudWatch metrics (EMF). LOG_FORMAT=plain for a person reading a terminal.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "medisecure.middleware.RequestIdLogFilter"}},
+    "filters": {
+        "request_id": {"()": "medisecure.middleware.RequestIdLogFilter"},
+        "no_paths": {"()": "medisecure.observability.logs.NoPathsFilter"},
+    },
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "medisecure.observability.logs.PortalJsonFormatter"},
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain" if LOG_FORMAT == "plain" else "json",
+            "filters": ["request_id", "no_paths"],
+        },
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
@@ -350,11 +425,16 @@ def _refuse_unsafe_production_settings():
     if AWS_ENDPOINT_URL:
         problems.append("AWS_ENDPOINT_URL must be empty (AWS endpoints only)")
     if not (COGNITO_USER_POOL_ID and OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
-        problems.append("COGNITO_USER_POOL_ID, COGNITO_APP_CLIENT_ID and COGNITO_APP_CLIENT_SECRET are required")
+        problems.append(
+            "COGNITO_USER_POOL_ID, COGNITO_APP_CLIENT_ID and COGNITO_APP_CLIENT_SECRET are required"
+        )
     if not SITE_URL.startswith("https://"):
         problems.append("SITE_URL must be https")
     if not STAFF_MFA_REQUIRED:
         problems.append("STAFF_MFA_REQUIRED must stay on")
+    if not EMERGENCY_ACCESS_NOTIFY:
+        # Break-glass access nobody hears about is not reviewed.
+        problems.append("EMERGENCY_ACCESS_NOTIFY must name who is told of every emergency access")
     if not DOCUMENTS_KMS_KEY_ID:
         problems.append("DOCUMENTS_KMS_KEY_ID must name the documents bucket's KMS key")
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":

@@ -35,7 +35,10 @@ class NoOverwriteS3Storage(S3Storage):
                 **self._get_write_parameters(cleaned, content),
             )
         except ClientError as error:
-            if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "ConditionalRequestConflict"):
+            if error.response.get("Error", {}).get("Code") in (
+                "PreconditionFailed",
+                "ConditionalRequestConflict",
+            ):
                 raise StoredNameTaken(cleaned) from error
             raise
         return cleaned

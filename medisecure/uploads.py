@@ -8,10 +8,13 @@ knows only the name and the size, for a plain "too large" message."""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from io import BytesIO
 
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 
 class OversizedUpload(UploadedFile):
@@ -40,3 +43,23 @@ class SizeCapUploadHandler(FileUploadHandler):
         if self.received <= self.max_bytes:
             return None  # the next handler completes the file as usual
         return OversizedUpload(self.file_name, self.content_type, self.received)
+
+
+def upload_capped(*, max_bytes: Callable[[], int]):
+    """For a view that takes an upload: put the size cap first among the
+    request's upload handlers, then check CSRF. Upload handlers can only
+    change before the body is read, which the CSRF check does; hence the
+    check runs inside, once the cap is in place (Django's documented way).
+    `max_bytes` is read per request, so a setting changed in a test holds."""
+
+    def decorate(view):
+        protected = csrf_protect(view)
+
+        @functools.wraps(view)
+        def capped(request, *args, **kwargs):
+            request.upload_handlers.insert(0, SizeCapUploadHandler(request, max_bytes=max_bytes()))
+            return protected(request, *args, **kwargs)
+
+        return csrf_exempt(capped)
+
+    return decorate

@@ -1,28 +1,7 @@
-"""Puts emergency access review and care teams in the Django admin
-(imported by admin autodiscovery)."""
+"""The patients app's part of the Django admin (imported by admin
+autodiscovery): each room's admin module registers its own section. The
+admin's index lists them in the order they register: emergency access
+first, then care teams."""
 
-from django.contrib import admin
-
-from medisecure.admin_site import RecordSection
-from patients import admin_views
-
-admin.site.register_section(
-    RecordSection(
-        app_label="patients",
-        app_name="Patients",
-        name="Emergency access",
-        object_name="EmergencyGrant",
-        list_url_name=admin_views.REVIEW,
-        urls=admin_views.emergency_urls,
-    )
-)
-admin.site.register_section(
-    RecordSection(
-        app_label="patients",
-        app_name="Patients",
-        name="Care teams",
-        object_name="CareTeam",
-        list_url_name=admin_views.CARE_TEAM,
-        urls=admin_views.care_team_urls,
-    )
-)
+from patients.emergency import admin as emergency_admin  # noqa: F401, I001
+from patients.care_team import admin as care_team_admin  # noqa: F401

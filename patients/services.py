@@ -1,101 +1,84 @@
-"""Patient use cases. Every read of a patient's record is audited before it
-is returned; if the audit write fails, the record is not served. Every change
-is written in one transaction with its audit event.
+"""Changes to a patient's own record. Every change is written in one
+transaction with its audit event.
 
 A patient acts only on their own record: the id always comes from the
-signed-in user, never from the request's parameters or form fields."""
+actor (own_patient_id), never from the request's parameters or form fields."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from botocore.exceptions import ClientError
-
-from audit.domain import ALLOWED, DENIED
-from audit.services import audit_record, next_chain
-from clinicians import repository as providers
-from clinicians.domain import Provider
+from audit.domain import DENIED
+from audit.services import audit_event_add, audit_record, chain_head_read
 from medisecure import dynamo
+from medisecure.errors import ConcurrentUpdate
+from medisecure.identity.actors import Actor, AuditContext
+from medisecure.unit_of_work import Transaction
 from patients import repository
-from patients.domain import ConcurrentUpdate, Patient, changed_fields, renames, with_profile
+from patients.care_team import services as care_team
+from patients.domain import Patient, PatientNotFound, changed_fields, own_patient_id, renames, with_profile
+
+PROFILE_UPDATE = "patient.profile.update"
 
 
-class PatientNotFound(Exception):
-    """The signed-in patient has no patient record yet."""
+def patient_add(*, tx: Transaction, patient: Patient) -> None:
+    """Add a new patient's record to `tx` (self-signup's account, made in
+    the sign-up's own transaction); the commit raises PatientExists if the
+    patient has one already."""
+    repository.patient_add(tx, patient)
 
 
-@dataclass(frozen=True)
-class PatientHome:
-    patient: Patient | None
-    care_team: list[Provider]
+def patient_signup_replace(*, tx: Transaction, patient: Patient, expected_version: int) -> None:
+    """Replace the record a self-signup left unfinished (no one could ever
+    sign into it) with a later sign-up's details for the same account; the
+    commit raises ConcurrentUpdate if it moved since it was read."""
+    repository.patient_profile_save(tx, patient, expected_version=expected_version)
 
 
-def patient_home_view(*, request) -> PatientHome:
-    """The signed-in patient's own summary and the doctors caring for them."""
-    patient_id = request.user.username
-    patient = repository.get(patient_id)
-    team = repository.care_team_of_patient(patient_id) if patient else []
-    doctors = providers.get_many([member.provider_id for member in team])
-    audit_record(
-        request=request,
-        action="patient.home.read",
-        outcome=ALLOWED,
-        resource_type="patient",
-        resource_id=patient_id,
-        patient_id=patient_id,
-    )
-    ordered = sorted(doctors.values(), key=lambda provider: provider.sort_name)
-    return PatientHome(patient=patient, care_team=ordered)
-
-
-def _audit_profile(request, patient_id: str, action: str, **kwargs):
-    return audit_record(
-        request=request,
-        action=action,
-        resource_type="patient",
-        resource_id=patient_id,
-        patient_id=patient_id,
-        **kwargs,
-    )
-
-
-def patient_profile_view(*, request) -> Patient | None:
-    """The signed-in patient's own profile, in two DynamoDB round trips: the
-    record read together with the audit chain's head, then the audit event."""
-    patient_id = request.user.username
-    patient, head = repository.get_with_audit_head(patient_id, chain_id=next_chain())
-    _audit_profile(request, patient_id, "patient.profile.read", outcome=ALLOWED, head=head)
-    return patient
-
-
-def patient_profile_update(*, request, values: dict, expected_version: int) -> list[str]:
+def patient_profile_update(
+    *, actor: Actor, audit: AuditContext, values: dict, expected_version: int
+) -> list[str]:
     """Save the signed-in patient's edit of their profile; the names of the
     fields it changed (the audit event lists these names, never the values).
     Raises ConcurrentUpdate if the record moved on since the form was
-    opened, PatientNotFound if there is no record."""
-    patient_id = request.user.username
-    current, head = repository.get_with_audit_head(patient_id, chain_id=next_chain())
+    opened, PatientNotFound if there is no record. Two round trips: the
+    record read together with the audit chain's head, then the change with
+    its event."""
+    patient_id = own_patient_id(actor)
+    current, head = dynamo.read_together(
+        repository.patient_read(patient_id), chain_head_read(), consistent=True
+    )
     if current is None:
         raise PatientNotFound
     if current.version != expected_version:
-        _audit_profile(
-            request, patient_id, "patient.profile.update", outcome=DENIED, detail={"reason": "stale"}, head=head
+        audit_record(
+            actor=actor,
+            audit=audit,
+            action=PROFILE_UPDATE,
+            outcome=DENIED,
+            resource_type="patient",
+            resource_id=patient_id,
+            patient_id=patient_id,
+            detail={"reason": "stale"},
+            head=head,
         )
         raise ConcurrentUpdate
     changed = changed_fields(current, values)
     if not changed:
         return []
     updated = with_profile(current, values)
-    writes = [repository.profile_save_entry(updated, expected_version=expected_version)]
+    tx = Transaction()
+    repository.patient_profile_save(tx, updated, expected_version=expected_version)
     if renames(current, values):
-        writes += repository.care_team_rename_entries(updated)
-    try:
-        _audit_profile(
-            request, patient_id, "patient.profile.update", outcome=ALLOWED,
-            detail={"fields": changed}, with_writes=writes, head=head,
-        )
-    except ClientError as error:
-        if dynamo.is_conditional_failure(error):
-            raise ConcurrentUpdate from error
-        raise
+        care_team.care_team_links_rename(tx=tx, patient=updated)
+    audit_event_add(
+        tx,
+        actor=actor,
+        audit=audit,
+        action=PROFILE_UPDATE,
+        resource_type="patient",
+        resource_id=patient_id,
+        patient_id=patient_id,
+        detail={"fields": changed},
+        head=head,
+    )
+    tx.commit()
     return changed

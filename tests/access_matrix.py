@@ -12,7 +12,8 @@ DOCTOR = "doctor"
 OTHER_DOCTOR = "other_doctor"
 ADMIN = "admin"
 MARKETER = "marketer"
-ACTORS = (ANONYMOUS, PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR, ADMIN, MARKETER)
+FRONTDESK = "frontdesk"
+ACTORS = (ANONYMOUS, PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR, ADMIN, MARKETER, FRONTDESK)
 SIGNED_IN = frozenset(ACTORS) - {ANONYMOUS}
 EVERYONE = frozenset(ACTORS)
 NO_APPLICATION = "CA-0000-0000-0000-0000"
@@ -62,37 +63,77 @@ ROUTES = (
     Route("signed_out_reason", "/signed-out/expired/", EVERYONE, None),
     Route("home", "/home/", SIGNED_IN, None, ok_status=302),
     Route("mfa_setup", "/account/mfa/", SIGNED_IN, None),
+    Route("account", "/account/", SIGNED_IN, None),
+    Route("recovery:forgot_password", "/account/forgot-password/", EVERYONE, None),
+    # Without an address asked for in this browser, back to the first page.
+    Route("recovery:reset_password", "/account/forgot-password/code/", EVERYONE, None, ok_status=302),
+    Route("recovery:password_reset_done", "/account/forgot-password/done/", EVERYONE, None),
+    Route("recovery:change_password", "/account/password/", SIGNED_IN, None),
+    Route("recovery:password_changed", "/account/password/changed/", SIGNED_IN, None),
     Route(
-        "patients:home", "/patient/", frozenset({PATIENT, OTHER_PATIENT}), "patient.home.read",
-        touches_phi=True, audit_patient=SELF,
+        "patients:home",
+        "/patient/",
+        frozenset({PATIENT, OTHER_PATIENT}),
+        "patient.home.read",
+        touches_phi=True,
+        audit_patient=SELF,
     ),
     Route(
-        "patients:profile", "/patient/profile/", frozenset({PATIENT, OTHER_PATIENT}), "patient.profile.read",
-        touches_phi=True, audit_patient=SELF,
+        "patients:profile",
+        "/patient/profile/",
+        frozenset({PATIENT, OTHER_PATIENT}),
+        "patient.profile.read",
+        touches_phi=True,
+        audit_patient=SELF,
     ),
     Route("signup:start", "/signup/", EVERYONE, None),
     # With no sign-up in progress in the session, these send the browser to /signup/.
     Route("signup:verify", "/signup/verify/", EVERYONE, None, ok_status=302),
     Route("signup:complete", "/signup/complete/", EVERYONE, None, ok_status=302),
-    Route("clinicians:home", "/doctor/", frozenset({DOCTOR, OTHER_DOCTOR}), "appointment.schedule", touches_phi=True),
+    Route("signup:password", "/signup/password/", EVERYONE, None, ok_status=302),
+    # A finish link that names no sign-up sends the browser to /signup/.
+    Route("signup:finish", "/signup/finish/no-such-secret/", EVERYONE, None, ok_status=302),
     Route(
-        "clinicians:home", "/doctor/?view=week&start=2026-03-02", frozenset({DOCTOR, OTHER_DOCTOR}),
-        "appointment.schedule", touches_phi=True,
+        "appointments:doctor_home",
+        "/doctor/",
+        frozenset({DOCTOR, OTHER_DOCTOR}),
+        "appointment.schedule",
+        touches_phi=True,
+    ),
+    Route(
+        "appointments:doctor_home",
+        "/doctor/?view=week&start=2026-03-02",
+        frozenset({DOCTOR, OTHER_DOCTOR}),
+        "appointment.schedule",
+        touches_phi=True,
     ),
     Route("marketing", "/marketing/?specialty=Family+medicine", frozenset({MARKETER, ADMIN}), None),
+    Route("analytics_dashboard", "/marketing/analytics/", frozenset({MARKETER, ADMIN}), "analytics.read"),
     Route("admin:index", "/admin/", frozenset({ADMIN}), None),
     Route("admin:medisecure_user_changelist", "/admin/medisecure/user/", frozenset({ADMIN}), None),
+    Route(
+        "admin:medisecure_user_invite_again", "/admin/medisecure/user/invite-again/", frozenset({ADMIN}), None
+    ),
     Route("admin:audit_list", "/admin/audit/?action=auth.sign_in", frozenset({ADMIN}), None),
     Route(
-        "admin:audit_event", "/admin/audit/event/no-such-event/2026-01-01T00:00:00.000000Z/",
-        frozenset({ADMIN}), **NOT_FOUND,
+        "admin:audit_event",
+        "/admin/audit/event/no-such-event/2026-01-01T00:00:00.000000Z/",
+        frozenset({ADMIN}),
+        **NOT_FOUND,
     ),
     Route("admin:audit_export", "/admin/audit/export.csv?outcome=denied", frozenset({ADMIN}), "audit.export"),
-    Route("admin:audit_verify", "/admin/audit/verify/?since=2026-01-01&until=2026-01-02", frozenset({ADMIN}), "audit.verify"),
+    Route(
+        "admin:audit_verify",
+        "/admin/audit/verify/?since=2026-01-01&until=2026-01-02",
+        frozenset({ADMIN}),
+        "audit.verify",
+    ),
     Route("clinician_apply", "/clinicians/apply/", EVERYONE, None),
     # Without a submission in the session it sends you to the form.
     Route("clinician_apply_submitted", "/clinicians/apply/submitted/", EVERYONE, None, ok_status=302),
-    Route("admin:clinicians_application_changelist", "/admin/clinicians/application/", frozenset({ADMIN}), None),
+    Route(
+        "admin:clinicians_application_changelist", "/admin/clinicians/application/", frozenset({ADMIN}), None
+    ),
     Route(
         "admin:clinicians_application_changelist",
         "/admin/clinicians/application/?status=approved&q=someone%40example.com",
@@ -103,38 +144,49 @@ ROUTES = (
     # (clinicians/tests/test_admin_review.py opens real ones); everyone else
     # is refused before any lookup.
     Route(
-        "admin:clinicians_application_change", f"/admin/clinicians/application/{NO_APPLICATION}/",
-        frozenset({ADMIN}), **NOT_FOUND,
+        "admin:clinicians_application_change",
+        f"/admin/clinicians/application/{NO_APPLICATION}/",
+        frozenset({ADMIN}),
+        **NOT_FOUND,
     ),
     Route(
-        "admin:clinicians_application_scan", f"/admin/clinicians/application/{NO_APPLICATION}/licence-scan/",
-        frozenset({ADMIN}), **NOT_FOUND,
+        "admin:clinicians_application_scan",
+        f"/admin/clinicians/application/{NO_APPLICATION}/licence-scan/",
+        frozenset({ADMIN}),
+        **NOT_FOUND,
     ),
     # POST only: a GET that gets through is refused with 405.
     Route(
-        "admin:clinicians_application_decide", f"/admin/clinicians/application/{NO_APPLICATION}/decide/",
-        frozenset({ADMIN}), None, ok_status=405,
+        "admin:clinicians_application_decide",
+        f"/admin/clinicians/application/{NO_APPLICATION}/decide/",
+        frozenset({ADMIN}),
+        None,
+        ok_status=405,
     ),
     Route(
-        "admin:clinicians_application_decide_selected", "/admin/clinicians/application/decide-selected/",
-        frozenset({ADMIN}), None, ok_status=405,
+        "admin:clinicians_application_decide_selected",
+        "/admin/clinicians/application/decide-selected/",
+        frozenset({ADMIN}),
+        None,
+        ok_status=405,
     ),
 )
 
 from tests.matrix_appointments import APPOINTMENT_ROUTES  # noqa: E402
 from tests.matrix_documents import DOCUMENT_ROUTES  # noqa: E402
+from tests.matrix_messages import MESSAGE_ROUTES  # noqa: E402
 from tests.matrix_records import RECORD_ROUTES  # noqa: E402
 from tests.matrix_resilience import RESILIENCE_ROUTES  # noqa: E402
+from tests.matrix_results import RESULT_ROUTES  # noqa: E402
 
-ROUTES += DOCUMENT_ROUTES + APPOINTMENT_ROUTES + RECORD_ROUTES + RESILIENCE_ROUTES
-from tests.matrix_appointment_extras import APPOINTMENT_EXTRA_ROUTES  # noqa: E402
-
-ROUTES += APPOINTMENT_EXTRA_ROUTES
+ROUTES += DOCUMENT_ROUTES + APPOINTMENT_ROUTES + RECORD_ROUTES + RESILIENCE_ROUTES + MESSAGE_ROUTES
+ROUTES += RESULT_ROUTES
 
 # Routes reached only as steps of a flow, each tested where the flow is.
 FLOW_ROUTES = {
     "oidc_authentication_init": "starts sign-in (tests/test_sign_in.py)",
     "oidc_authentication_callback": "ends sign-in (tests/test_sign_in.py)",
     "sign_out": "POST only (tests/test_sign_in.py)",
+    "sign_out_everywhere": "POST only (tests/test_access_removal.py)",
     "signup:resend": "POST only, within a sign-up (patients/tests/test_signup_rules.py)",
 }

@@ -8,30 +8,37 @@ is not listed here (or excused in NOT_TARGETS with the reason)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Callable
 
 from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from audit.forms import AuditSearchForm, VerifyForm
-from clinicians import repository as clinician_repository
-from clinicians.forms import (
+from accounts.forms import TotpCodeForm
+from accounts.people.forms import AccessChangeForm, InvitationForm
+from accounts.recovery.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
+from appointments.schedules.forms import ScheduleForm
+from clinicians.applications import repository as clinician_repository
+from clinicians.applications.forms import (
     ApplicationForm,
     ApplicationListForm,
     BulkActionForm,
     BulkDecisionForm,
     DecisionForm,
-    DirectoryFilterForm,
 )
-from appointments.forms import ScheduleForm
+from clinicians.forms import DirectoryFilterForm
+from compliance.forms import AuditSearchForm, VerifyForm
+from medisecure import clinic_time, clock
 from medisecure.forms import PageForm
-from medisecure.identity.forms import TotpCodeForm
+from medisecure.models import User
+from medisecure.unit_of_work import Transaction
 from patients import repository as patient_repository
-from patients.documents_forms import DocumentUploadForm
-from patients.forms import ProfileForm, SignupForm, VerifyCodeForm
+from patients.documents.forms import ChartDocumentUploadForm, DocumentUploadForm
+from patients.forms import ProfileForm
+from patients.signup import repository as signup_repository
+from patients.signup.forms import ChoosePasswordForm, SignupForm, VerifyCodeForm
 from tests.access_matrix import ADMIN, ANONYMOUS, DOCTOR, MARKETER, PATIENT
 from tests.support import TEST_PASSWORD
 
@@ -108,14 +115,23 @@ def _signup(setup: Setup) -> dict:
         "email": "hostile.input@example.com",
         "date_of_birth": "1980-05-17",
         "phone": "+1 212 555 0199",
-        "password": TEST_PASSWORD,
-        "password_again": TEST_PASSWORD,
     }
 
 
 def _start_signup(setup: Setup) -> None:
     response = setup.client.post("/signup/", _signup(setup))
     assert response.status_code == 302, response.status_code
+
+
+def _prove_signup(setup: Setup) -> None:
+    """A sign-up whose code was entered (its row moved on as the right code
+    moves it): the password page is next."""
+    _start_signup(setup)
+    ref = setup.client.session["signup"]
+    pending = signup_repository.signup_get(ref["email"], ref["created_at"])
+    tx = Transaction()
+    signup_repository.signup_replace(tx, pending, pending.proven(link_digest="0" * 64))
+    tx.commit()
 
 
 def _profile(setup: Setup) -> dict:
@@ -146,13 +162,17 @@ def _submit_application(setup: Setup) -> None:
 
     response = Client().post("/clinicians/apply/", materialize(_application(setup)))
     assert response.status_code == 302, response.status_code
-    applications, _ = clinician_repository.applications_by_status("pending", limit=1)
+    applications, _ = clinician_repository.list_by_status("pending", limit=1)
     setup.made["application"] = applications[0]
 
 
 def _decision(setup: Setup) -> dict:
     application = setup.made["application"]
-    return {"decision": "request_information", "version": str(application.version), "note": "Send a clearer scan."}
+    return {
+        "decision": "request_information",
+        "version": str(application.version),
+        "note": "Send a clearer scan.",
+    }
 
 
 def _bulk_action(setup: Setup) -> dict:
@@ -168,6 +188,15 @@ def _bulk_decision(setup: Setup) -> dict:
     }
 
 
+def _person_row(setup: Setup) -> None:
+    """A person the admin's access page acts on (the other patient)."""
+    person = setup.cast.other_patient
+    setup.made["person"], _ = User.objects.get_or_create(
+        username=person.sub,
+        defaults={"email": person.email, "cognito_username": person.email, "role": "patient"},
+    )
+
+
 def _begin_mfa_enrolment(setup: Setup) -> None:
     assert setup.client.post("/account/mfa/", {"start": "1"}).status_code == 302
 
@@ -178,8 +207,15 @@ def _document(setup: Setup) -> dict:
 
 def _audit_search(setup: Setup) -> dict:
     # The admin's own email: the search knows only people who have signed in.
-    return {"user": setup.cast.admin.email, "action": "auth.sign_in", "outcome": "allowed",
-            "since": "2026-01-01", "until": "2026-12-31", "patient": "", "page": ""}
+    return {
+        "user": setup.cast.admin.email,
+        "action": "auth.sign_in",
+        "outcome": "allowed",
+        "since": "2026-01-01",
+        "until": "2026-12-31",
+        "patient": "",
+        "page": "",
+    }
 
 
 def _chart_documents(setup: Setup) -> str:
@@ -189,75 +225,217 @@ def _chart_documents(setup: Setup) -> str:
 # The documents lists' page tokens.
 DOCUMENT_LIST_TARGETS = (
     FormTarget(
-        "patients:documents", PATIENT, PageForm, lambda setup: {"page": ""}, _fixed("/patient/documents/"),
-        method="GET", statuses=WITH_PAGE_TOKEN,
+        "documents:list",
+        PATIENT,
+        PageForm,
+        lambda setup: {"page": ""},
+        _fixed("/patient/documents/"),
+        method="GET",
+        statuses=WITH_PAGE_TOKEN,
     ),
     FormTarget(
-        "clinicians:chart_documents", DOCTOR, PageForm, lambda setup: {"page": ""}, _chart_documents,
-        method="GET", statuses=WITH_PAGE_TOKEN,
+        "chart_documents:list",
+        DOCTOR,
+        PageForm,
+        lambda setup: {"page": ""},
+        _chart_documents,
+        method="GET",
+        statuses=WITH_PAGE_TOKEN,
     ),
 )
 
+
+class _VerifyFormToday(VerifyForm):
+    """The verify page's form as the page builds it: today is the clinic's."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, today=clinic_time.in_clinic(clock.recorded_now()).date(), **kwargs)
+
+
+_VerifyFormToday.__name__ = "VerifyForm"
+
+
+def _ask_for_reset_code(setup: Setup) -> None:
+    response = setup.client.post("/account/forgot-password/", {"email": setup.cast.patient.email})
+    assert response.status_code == 302, response.status_code
+
+
+def _new_password(setup: Setup) -> dict:
+    return {"password": "Another-Horse-7-Staple!", "password_again": "Another-Horse-7-Staple!"}
+
+
 TARGETS: tuple[FormTarget, ...] = (
+    FormTarget(
+        "recovery:forgot_password",
+        ANONYMOUS,
+        ForgotPasswordForm,
+        lambda setup: {"email": setup.cast.patient.email},
+        _fixed("/account/forgot-password/"),
+    ),
+    FormTarget(
+        "recovery:reset_password",
+        ANONYMOUS,
+        ResetPasswordForm,
+        lambda setup: {"code": "123456", **_new_password(setup)},
+        _fixed("/account/forgot-password/code/"),
+        prepare=_ask_for_reset_code,
+    ),
+    FormTarget(
+        "recovery:change_password",
+        PATIENT,
+        ChangePasswordForm,
+        lambda setup: {"current_password": TEST_PASSWORD, **_new_password(setup)},
+        _fixed("/account/password/"),
+    ),
     FormTarget("signup:start", ANONYMOUS, SignupForm, _signup, _fixed("/signup/")),
     FormTarget(
-        "signup:verify", ANONYMOUS, VerifyCodeForm, lambda setup: {"code": "123456"}, _fixed("/signup/verify/"),
+        "signup:verify",
+        ANONYMOUS,
+        VerifyCodeForm,
+        lambda setup: {"code": "123456"},
+        _fixed("/signup/verify/"),
         prepare=_start_signup,
     ),
-    # Its body is ignored: whatever is posted, it resends the code (or says to wait).
-    FormTarget("signup:resend", ANONYMOUS, None, lambda setup: {}, _fixed("/signup/verify/resend/"), prepare=_start_signup),
     FormTarget(
-        "patients:profile", PATIENT, ProfileForm, _profile, _fixed("/patient/profile/"),
+        "signup:password",
+        ANONYMOUS,
+        ChoosePasswordForm,
+        lambda setup: {"password": TEST_PASSWORD, "password_again": TEST_PASSWORD},
+        _fixed("/signup/password/"),
+        prepare=_prove_signup,
+    ),
+    # Its body is ignored: whatever is posted, it resends the code (or says to wait).
+    FormTarget(
+        "signup:resend",
+        ANONYMOUS,
+        None,
+        lambda setup: {},
+        _fixed("/signup/verify/resend/"),
+        prepare=_start_signup,
+    ),
+    FormTarget(
+        "patients:profile",
+        PATIENT,
+        ProfileForm,
+        _profile,
+        _fixed("/patient/profile/"),
         statuses=frozenset({200, 302, 409}),
     ),
     FormTarget(
-        "mfa_setup", DOCTOR, TotpCodeForm, lambda setup: {"code": "123456"}, _fixed("/account/mfa/"),
+        "mfa_setup",
+        DOCTOR,
+        TotpCodeForm,
+        lambda setup: {"code": "123456"},
+        _fixed("/account/mfa/"),
         prepare=_begin_mfa_enrolment,
     ),
     FormTarget("clinician_apply", ANONYMOUS, ApplicationForm, _application, _fixed("/clinicians/apply/")),
     FormTarget(
-        "admin:clinicians_application_changelist", ADMIN, BulkActionForm, _bulk_action,
-        _fixed("/admin/clinicians/application/"), prepare=_submit_application,
+        "admin:medisecure_user_access",
+        ADMIN,
+        AccessChangeForm,
+        lambda setup: {"action": "enable", "role": "", "reason": "Checking hostile input"},
+        lambda setup: f"/admin/medisecure/user/{setup.made['person'].pk}/access/",
+        prepare=_person_row,
     ),
     FormTarget(
-        "admin:clinicians_application_decide_selected", ADMIN, BulkDecisionForm, _bulk_decision,
-        _fixed("/admin/clinicians/application/decide-selected/"), prepare=_submit_application,
+        "admin:medisecure_user_invite_again",
+        ADMIN,
+        InvitationForm,
+        lambda setup: {"email": "nobody.invited@example.com", "reason": "Checking hostile input"},
+        _fixed("/admin/medisecure/user/invite-again/"),
     ),
     FormTarget(
-        "admin:clinicians_application_decide", ADMIN, DecisionForm, _decision,
+        "admin:clinicians_application_changelist",
+        ADMIN,
+        BulkActionForm,
+        _bulk_action,
+        _fixed("/admin/clinicians/application/"),
+        prepare=_submit_application,
+    ),
+    FormTarget(
+        "admin:clinicians_application_decide_selected",
+        ADMIN,
+        BulkDecisionForm,
+        _bulk_decision,
+        _fixed("/admin/clinicians/application/decide-selected/"),
+        prepare=_submit_application,
+    ),
+    FormTarget(
+        "admin:clinicians_application_decide",
+        ADMIN,
+        DecisionForm,
+        _decision,
         lambda setup: f"/admin/clinicians/application/{setup.made['application'].application_id}/decide/",
         prepare=_submit_application,
     ),
     FormTarget(
-        "patients:document_upload", PATIENT, DocumentUploadForm, _document, _fixed("/patient/documents/upload/"),
+        "documents:upload",
+        PATIENT,
+        DocumentUploadForm,
+        _document,
+        _fixed("/patient/documents/upload/"),
     ),
     FormTarget(
-        "clinicians:chart_document_upload", DOCTOR, DocumentUploadForm, _document,
+        "chart_documents:upload",
+        DOCTOR,
+        ChartDocumentUploadForm,
+        _document,
         lambda setup: f"/doctor/patients/{setup.cast.patient.sub}/documents/upload/",
     ),
     # Query-string forms: filters and page tokens.
     FormTarget(
-        "admin:clinicians_application_changelist", ADMIN, ApplicationListForm,
-        lambda setup: {"status": "pending", "q": "avery", "page": ""}, _fixed("/admin/clinicians/application/"),
-        method="GET", statuses=WITH_PAGE_TOKEN,
+        "admin:clinicians_application_changelist",
+        ADMIN,
+        ApplicationListForm,
+        lambda setup: {"status": "pending", "q": "avery", "page": ""},
+        _fixed("/admin/clinicians/application/"),
+        method="GET",
+        statuses=WITH_PAGE_TOKEN,
     ),
     FormTarget(
-        "clinicians:home", DOCTOR, ScheduleForm, lambda setup: {"view": "week", "start": "2026-03-02", "page": ""},
-        _fixed("/doctor/"), method="GET", statuses=WITH_PAGE_TOKEN,
+        "appointments:doctor_home",
+        DOCTOR,
+        ScheduleForm,
+        lambda setup: {"view": "week", "start": "2026-03-02", "page": ""},
+        _fixed("/doctor/"),
+        method="GET",
+        statuses=WITH_PAGE_TOKEN,
     ),
     FormTarget(
-        "marketing", MARKETER, DirectoryFilterForm, lambda setup: {"specialty": "Cardiology", "page": ""},
-        _fixed("/marketing/"), method="GET", statuses=WITH_PAGE_TOKEN,
+        "marketing",
+        MARKETER,
+        DirectoryFilterForm,
+        lambda setup: {"specialty": "Cardiology", "page": ""},
+        _fixed("/marketing/"),
+        method="GET",
+        statuses=WITH_PAGE_TOKEN,
     ),
-    FormTarget("admin:audit_list", ADMIN, AuditSearchForm, _audit_search, _fixed("/admin/audit/"), method="GET",
-               statuses=WITH_PAGE_TOKEN),
     FormTarget(
-        "admin:audit_export", ADMIN, AuditSearchForm, _audit_search, _fixed("/admin/audit/export.csv"), method="GET",
+        "admin:audit_list",
+        ADMIN,
+        AuditSearchForm,
+        _audit_search,
+        _fixed("/admin/audit/"),
+        method="GET",
+        statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget(
+        "admin:audit_export",
+        ADMIN,
+        AuditSearchForm,
+        _audit_search,
+        _fixed("/admin/audit/export.csv"),
+        method="GET",
         statuses=frozenset({200, 404}),  # a query it cannot run is a 404, never a partial file
     ),
     FormTarget(
-        "admin:audit_verify", ADMIN, VerifyForm, lambda setup: {"since": "2026-01-01", "until": "2026-01-02"},
-        _fixed("/admin/audit/verify/"), method="GET",
+        "admin:audit_verify",
+        ADMIN,
+        _VerifyFormToday,
+        lambda setup: {"since": "2026-01-01", "until": "2026-01-02"},
+        _fixed("/admin/audit/verify/"),
+        method="GET",
     ),
     *DOCUMENT_LIST_TARGETS,
 )
@@ -265,16 +443,22 @@ TARGETS: tuple[FormTarget, ...] = (
 from tests.forms_appointments import APPOINTMENT_TARGETS  # noqa: E402
 
 TARGETS += APPOINTMENT_TARGETS
-from tests.forms_appointment_extras import APPOINTMENT_EXTRA_TARGETS  # noqa: E402
-TARGETS += APPOINTMENT_EXTRA_TARGETS
 
 from tests.forms_records import RECORD_TARGETS  # noqa: E402
 
 TARGETS += RECORD_TARGETS
 
+from tests.forms_messages import MESSAGE_TARGETS  # noqa: E402
+
+TARGETS += MESSAGE_TARGETS
+from tests.forms_results import RESULT_TARGETS  # noqa: E402
+
+TARGETS += RESULT_TARGETS
+
 # Forms and POST-accepting routes that are not submitted here, and why.
 NOT_TARGETS: dict[str, str] = {
     "sign_out": "takes no input: a POST ends the session (tests/test_sign_in.py)",
+    "sign_out_everywhere": "takes no input: a POST ends every session of the person (tests/test_access_removal.py)",
     "oidc_authentication_callback": "GET only; its query is checked by the OIDC library (tests/test_sign_in.py)",
     "admin:index": "Django's admin index: a POST renders the same page and reads no input",
     "admin:clinicians_application_resend_email": (

@@ -24,7 +24,9 @@ from tests.form_registry import Upload
 
 # The cast and the signed-in client are made once per test, not per example:
 # examples share them, as requests from one person share a session.
-_SHARED = dict(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+_SHARED = dict(
+    deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 settings.register_profile("medisecure", max_examples=20, **_SHARED)
 settings.register_profile("thorough", max_examples=300, **_SHARED)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "medisecure"))
@@ -33,9 +35,29 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "medisecure"))
 
 # Values with a type the field does not expect, as they arrive over HTTP.
 WRONG_TYPES = (
-    "-1", "0", "1e999", "NaN", "-0", "0x10", "999999999999999999999999", "[]", "{}", "null", "true",
-    "2026-02-30", "0000-00-00", "9999-12-31", "../../../etc/passwd", "%00", "\x00", " ", "",
-    "<script>alert(1)</script>", "{{ request }}", "' OR '1'='1", "=cmd|' /C calc'!A0",
+    "-1",
+    "0",
+    "1e999",
+    "NaN",
+    "-0",
+    "0x10",
+    "999999999999999999999999",
+    "[]",
+    "{}",
+    "null",
+    "true",
+    "2026-02-30",
+    "0000-00-00",
+    "9999-12-31",
+    "../../../etc/passwd",
+    "%00",
+    "\x00",
+    " ",
+    "",
+    "<script>alert(1)</script>",
+    "{{ request }}",
+    "' OR '1'='1",
+    "=cmd|' /C calc'!A0",
 )
 
 CONTROL_CHARACTERS = st.characters(categories=["Cc", "Cf", "Zl", "Zp", "Co"])
@@ -43,14 +65,28 @@ CONTROL_CHARACTERS = st.characters(categories=["Cc", "Cf", "Zl", "Zp", "Co"])
 hostile_text = st.one_of(
     st.text(max_size=40),  # any unicode (no lone surrogates: HTTP cannot carry them)
     st.text(CONTROL_CHARACTERS, min_size=1, max_size=8),
-    st.builds(lambda text, control: text + control + text, st.text(max_size=10), st.text(CONTROL_CHARACTERS, min_size=1, max_size=2)),
+    st.builds(
+        lambda text, control: text + control + text,
+        st.text(max_size=10),
+        st.text(CONTROL_CHARACTERS, min_size=1, max_size=2),
+    ),
     # very long: past every max_length, but under Django's request body cap
-    st.builds(lambda character, count: character * count, st.characters(exclude_categories=["Cs"]), st.integers(300, 20_000)),
+    st.builds(
+        lambda character, count: character * count,
+        st.characters(exclude_categories=["Cs"]),
+        st.integers(300, 20_000),
+    ),
     st.sampled_from(WRONG_TYPES),
 )
 
 hostile_upload = st.one_of(
-    st.builds(Upload, st.sampled_from(["licence.pdf", "a.exe", "licence.pdf.html", "r\u00e9sum\u00e9 \u202egpj.pdf", "x" * 300 + ".pdf"]), st.binary(max_size=64)),
+    st.builds(
+        Upload,
+        st.sampled_from(
+            ["licence.pdf", "a.exe", "licence.pdf.html", "r\u00e9sum\u00e9 \u202egpj.pdf", "x" * 300 + ".pdf"]
+        ),
+        st.binary(max_size=64),
+    ),
     st.just(Upload("licence.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")),
     st.just(Upload("licence.pdf", b"", "application/pdf")),
 )
@@ -62,7 +98,9 @@ def hostile_submissions(draw, baseline: dict) -> dict:
     given another type, sometimes with fields it never asked for."""
     values = dict(baseline)
     names = sorted(values)
-    chosen = draw(st.lists(st.sampled_from(names), min_size=1, max_size=len(names), unique=True)) if names else []
+    chosen = (
+        draw(st.lists(st.sampled_from(names), min_size=1, max_size=len(names), unique=True)) if names else []
+    )
     for name in chosen:
         how = draw(st.sampled_from(["replace", "drop", "duplicate", "retype"]))
         if how == "drop":
@@ -82,7 +120,11 @@ def hostile_submissions(draw, baseline: dict) -> dict:
 # Raw request bodies: not even valid form encoding or UTF-8.
 raw_bodies = st.one_of(
     st.binary(max_size=200),
-    st.builds(lambda name, value: f"{name}={value}".encode("latin-1", "replace"), st.text(max_size=10), st.text(max_size=30)),
+    st.builds(
+        lambda name, value: f"{name}={value}".encode("latin-1", "replace"),
+        st.text(max_size=10),
+        st.text(max_size=30),
+    ),
     st.just(b"%ZZ=%%&&==&a=%C3%28&b=%ED%A0%80"),
 )
 

@@ -8,8 +8,8 @@ the report does not repeat what it found."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}")
 # Not part of a longer run of digits or letters: a request id or a port is

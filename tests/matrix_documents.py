@@ -16,22 +16,43 @@ def _routes():
     chart = "/doctor/patients/{patient}/documents/"
     return (
         Route(
-            "patients:documents", "/patient/documents/", patients, "document.list",
-            touches_phi=True, audit_patient=SELF,
+            "documents:list",
+            "/patient/documents/",
+            patients,
+            "document.list",
+            touches_phi=True,
+            audit_patient=SELF,
         ),
-        Route("patients:document_upload", "/patient/documents/upload/", patients, None, ok_status=405),
+        Route("documents:upload", "/patient/documents/upload/", patients, None, ok_status=405),
         Route(
-            "patients:document_download", f"/patient/documents/{NO_DOCUMENT}/download/", patients,
-            "document.download", ok_status=404, touches_phi=True, audit_patient=SELF, audit_outcome="denied",
+            "documents:download",
+            f"/patient/documents/{NO_DOCUMENT}/download/",
+            patients,
+            "document.download",
+            ok_status=404,
+            touches_phi=True,
+            audit_patient=SELF,
+            audit_outcome="denied",
         ),
         Route(
-            "clinicians:chart_documents", chart, frozenset({DOCTOR}), "document.list",
-            touches_phi=True, audit_patient=PATIENT, not_found=frozenset({OTHER_DOCTOR}),
+            "chart_documents:list",
+            chart,
+            frozenset({DOCTOR}),
+            "document.list",
+            touches_phi=True,
+            audit_patient=PATIENT,
+            not_found=frozenset({OTHER_DOCTOR}),
         ),
-        Route("clinicians:chart_document_upload", f"{chart}upload/", doctors, None, ok_status=405),
+        Route("chart_documents:upload", f"{chart}upload/", doctors, None, ok_status=405),
         Route(
-            "clinicians:chart_document_download", f"{chart}{NO_DOCUMENT}/download/", frozenset({DOCTOR}),
-            "document.download", ok_status=404, touches_phi=True, audit_patient=PATIENT, audit_outcome="denied",
+            "chart_documents:download",
+            f"{chart}{NO_DOCUMENT}/download/",
+            frozenset({DOCTOR}),
+            "document.download",
+            ok_status=404,
+            touches_phi=True,
+            audit_patient=PATIENT,
+            audit_outcome="denied",
             not_found=frozenset({OTHER_DOCTOR}),
         ),
     )
@@ -45,26 +66,34 @@ DOCUMENT_ROUTES = _routes()
 def _document_of(patient_id: str) -> str:
     """A document in the patient's record (metadata only: a stranger's
     request is refused before its file is looked for); its reference."""
-    from medisecure import clock, dynamo
-    from patients import documents_repository
-    from patients.documents_domain import UPLOADED_AT_FORMAT, Document, new_document_id, new_stored_name
+    from medisecure import clock
+    from medisecure.unit_of_work import Transaction
+    from patients.documents import repository as documents_repository
+    from patients.documents.domain import Document, new_document_id, new_stored_name
 
     document = Document(
-        patient_id=patient_id, document_id=new_document_id(),
-        uploaded_at=clock.now().strftime(UPLOADED_AT_FORMAT), file_name="Private.pdf",
-        content_type="application/pdf", size=1, storage_key=new_stored_name(),
-        uploaded_by=patient_id, uploader_role="patient",
+        patient_id=patient_id,
+        document_id=new_document_id(),
+        uploaded_at=clock.stamp(),
+        file_name="Private.pdf",
+        content_type="application/pdf",
+        size=1,
+        storage_key=new_stored_name(),
+        uploaded_by=patient_id,
+        uploader_role="patient",
     )
-    put = documents_repository.add_entry(document)["Put"]
-    dynamo.client().put_item(**put)
+    tx = Transaction()
+    documents_repository.document_add(tx, document)
+    tx.commit()
     return document.reference
 
 
 DOCUMENT_FOREIGN_IDS = {
-    "patients:document_download": lambda cast: (OTHER_PATIENT, {"reference": _document_of(cast.patient.sub)}),
-    "clinicians:chart_documents": lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub}),
-    "clinicians:chart_document_upload": lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub}),
-    "clinicians:chart_document_download": lambda cast: (
-        OTHER_DOCTOR, {"patient_id": cast.patient.sub, "reference": _document_of(cast.patient.sub)},
+    "documents:download": lambda cast: (OTHER_PATIENT, {"reference": _document_of(cast.patient.sub)}),
+    "chart_documents:list": lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub}),
+    "chart_documents:upload": lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub}),
+    "chart_documents:download": lambda cast: (
+        OTHER_DOCTOR,
+        {"patient_id": cast.patient.sub, "reference": _document_of(cast.patient.sub)},
     ),
 }

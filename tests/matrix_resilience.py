@@ -8,7 +8,10 @@ from tests.access_matrix import ADMIN, NO_APPLICATION, Route
 RESILIENCE_ROUTES = (
     # POST only: a GET that gets through is refused with 405.
     Route(
-        "admin:clinicians_application_resend_email", f"/admin/clinicians/application/{NO_APPLICATION}/resend-email/",
-        frozenset({ADMIN}), None, ok_status=405,
+        "admin:clinicians_application_resend_email",
+        f"/admin/clinicians/application/{NO_APPLICATION}/resend-email/",
+        frozenset({ADMIN}),
+        None,
+        ok_status=405,
     ),
 )

@@ -9,12 +9,14 @@ from __future__ import annotations
 from datetime import date
 
 from medisecure.identity.roles import Role
-from medisecure.seeding import DEMO_CAST, SeedPerson
 from patients.domain import Patient
+from portal.seeding import DEMO_CAST, SeedPerson
 
 # The cast's two people with no relationship to anyone (conftest.cast).
 OTHER_PATIENT = SeedPerson("other.patient@medisecure.test", Role.PATIENT, "Riley", "Other", "1990-02-03")
-OTHER_DOCTOR = SeedPerson("other.doctor@medisecure.test", Role.DOCTOR, "Drew", "Elsewhere", specialty="Neurology")
+OTHER_DOCTOR = SeedPerson(
+    "other.doctor@medisecure.test", Role.DOCTOR, "Drew", "Elsewhere", specialty="Neurology"
+)
 CAST = (*DEMO_CAST, OTHER_PATIENT, OTHER_DOCTOR)
 
 # Shorter strings match too much that is not personal ("Other", a year).
@@ -47,7 +49,11 @@ def person_markers(person: SeedPerson) -> set[str]:
     clinician's name is public in the directory, their address is not)."""
     if person.role is not Role.PATIENT:
         return {person.email}
-    return {person.email} | _name_forms(person.given_name, person.family_name) | date_of_birth_forms(person.date_of_birth)
+    return (
+        {person.email}
+        | _name_forms(person.given_name, person.family_name)
+        | date_of_birth_forms(person.date_of_birth)
+    )
 
 
 def patient_markers(patient: Patient) -> set[str]:

@@ -82,7 +82,9 @@ def hosted_sign_in(
     return answer.headers["Location"]
 
 
-def sign_in(client, email: str, password: str = TEST_PASSWORD, *, totp_secret=None, hosted=None, next_url=None):
+def sign_in(
+    client, email: str, password: str = TEST_PASSWORD, *, totp_secret=None, hosted=None, next_url=None
+):
     """The whole flow; returns the portal's response to the callback."""
     hosted = hosted or HostedUi()
     callback = hosted_sign_in(hosted, authorize_redirect(client, next_url), email, password, totp_secret)
@@ -99,7 +101,11 @@ def sent_mail(local_stack) -> list[dict]:
 
 
 def mail_to(local_stack, address: str) -> list[dict]:
-    return [message for message in sent_mail(local_stack) if address in message["destinations"].get("ToAddresses", [])]
+    return [
+        message
+        for message in sent_mail(local_stack)
+        if address in message["destinations"].get("ToAddresses", [])
+    ]
 
 
 def in_parallel(work, count: int = 12) -> list:

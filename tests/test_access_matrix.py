@@ -68,7 +68,7 @@ def test_a_refused_page_is_audited_as_denied(client, cast):
     assert client.get("/doctor/").status_code == 403
 
     events, _ = audit_log.list_by("userId", cast.patient.sub)
-    assert ("access.denied", "denied", "clinicians:home") in [
+    assert ("access.denied", "denied", "appointments:doctor_home") in [
         (event.action, event.outcome, event.resource_id) for event in events
     ]
 

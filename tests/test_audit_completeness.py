@@ -49,9 +49,7 @@ def test_an_allowed_request_writes_exactly_the_declared_event(client, cast, rout
     assert events[0].request_id == response["X-Request-ID"]
 
 
-@pytest.mark.parametrize(
-    "route", [r for r in ROUTES if _someone_refused(r)], ids=lambda r: r.name
-)
+@pytest.mark.parametrize("route", [r for r in ROUTES if _someone_refused(r)], ids=lambda r: r.name)
 def test_a_refused_request_writes_exactly_one_denial(client, cast, route):
     person = getattr(cast, _someone_refused(route))
     sign_in(client, person.email)
@@ -64,8 +62,21 @@ def test_a_refused_request_writes_exactly_one_denial(client, cast, route):
     ]
 
 
+# A finish link that names no sign-up is a refused attempt, and every
+# refusal is audited (signup.link.opened, denied): the one public address
+# that writes.
+REFUSALS_AT_PUBLIC_ADDRESSES = {"signup:finish"}
+
+
 def test_a_public_page_writes_nothing_for_anyone(client, aws):
     for route in ROUTES:
-        if route.allowed == frozenset(ACTORS):
+        if route.allowed == frozenset(ACTORS) and route.name not in REFUSALS_AT_PUBLIC_ADDRESSES:
             _, events = _events_written_by(lambda: client.get(route.path))
             assert events == [], route.name
+
+
+def test_a_finish_link_that_names_no_sign_up_is_audited_as_refused(client, aws):
+    (route,) = [route for route in ROUTES if route.name in REFUSALS_AT_PUBLIC_ADDRESSES]
+    _, events = _events_written_by(lambda: client.get(route.path))
+
+    assert [(e.action, e.outcome) for e in events] == [("signup.link.opened", "denied")]

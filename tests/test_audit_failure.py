@@ -45,8 +45,12 @@ def audit_writes_fail():
 CASES = [(route, actor) for route in PHI_ROUTES for actor in sorted(route.allowed)]
 
 
-@pytest.mark.parametrize("route,actor", CASES, ids=[f"{route.name}:{route.path}:{actor}" for route, actor in CASES])
-def test_a_phi_page_is_not_served_when_its_audit_event_cannot_be_written(client, cast, route, actor, caplog, request):
+@pytest.mark.parametrize(
+    "route,actor", CASES, ids=[f"{route.name}:{route.path}:{actor}" for route, actor in CASES]
+)
+def test_a_phi_page_is_not_served_when_its_audit_event_cannot_be_written(
+    client, cast, route, actor, caplog, request
+):
     sign_in(client, getattr(cast, actor).email)
     request.getfixturevalue("audit_writes_fail")
 
@@ -68,4 +72,6 @@ def test_the_markers_find_the_patient_on_their_own_pages_when_the_audit_works(cl
 
     body = client.get("/patient/profile/").content.decode()
 
-    assert {"Jordan", "Example", "patient@medisecure.test"} <= {m for m in cast_patient_markers() if m in body}
+    assert {"Jordan", "Example", "patient@medisecure.test"} <= {
+        m for m in cast_patient_markers() if m in body
+    }

@@ -46,7 +46,9 @@ def cognito_down(settings):
 
 
 def test_a_sign_in_while_cognito_is_unreachable_ends_on_a_plain_page(client, cast, settings):
-    callback = hosted_sign_in(HostedUi(), authorize_redirect(client, "/patient/"), cast.patient.email, TEST_PASSWORD)
+    callback = hosted_sign_in(
+        HostedUi(), authorize_redirect(client, "/patient/"), cast.patient.email, TEST_PASSWORD
+    )
 
     with cognito_down(settings):
         response = client.get(local_path(callback))
@@ -60,9 +62,15 @@ def test_a_sign_in_while_cognito_is_unreachable_ends_on_a_plain_page(client, cas
 
 @pytest.mark.parametrize(
     "actor,pages",
-    [("patient", ["/patient/", "/patient/profile/"]), ("doctor", ["/doctor/"]), ("admin", ["/admin/", "/admin/clinicians/application/"])],
+    [
+        ("patient", ["/patient/", "/patient/profile/"]),
+        ("doctor", ["/doctor/"]),
+        ("admin", ["/admin/", "/admin/clinicians/application/"]),
+    ],
 )
-def test_people_already_signed_in_keep_working_while_cognito_is_unreachable(client, cast, settings, actor, pages):
+def test_people_already_signed_in_keep_working_while_cognito_is_unreachable(
+    client, cast, settings, actor, pages
+):
     sign_in(client, getattr(cast, actor).email)
 
     with cognito_down(settings):

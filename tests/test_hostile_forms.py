@@ -19,7 +19,14 @@ from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
-ERROR_MARKERS = ('role="alert"', 'class="error-text"', "errorlist", "errornote", "message-error", "message-warning")
+ERROR_MARKERS = (
+    'role="alert"',
+    'class="error-text"',
+    "errorlist",
+    "errornote",
+    "message-error",
+    "message-warning",
+)
 
 
 def _prepared(target, client, cast) -> Setup:
@@ -54,6 +61,14 @@ def _form_accepts(target, path: str, values: dict) -> bool:
         return target.form(factory.get(path, _as_sent(target, values)).GET).is_valid()
     request = factory.post(path, _as_sent(target, values))
     return target.form(request.POST, request.FILES).is_valid()
+
+
+def _raw_body_accepted(target, path: str, body: bytes) -> bool:
+    request = RequestFactory().post(path, body, content_type="application/x-www-form-urlencoded")
+    try:
+        return target.form(request.POST, request.FILES).is_valid()
+    except Exception:  # a body Django cannot parse is refused before any form
+        return False
 
 
 def _send(client, target, path: str, values: dict):
@@ -104,9 +119,10 @@ def test_it_answers_a_body_that_is_not_form_encoding_without_storing_anything(ta
         with recording_writes() as stored:
             response = client.post(path, body, content_type="application/x-www-form-urlencoded")
         assert response.status_code in target.statuses | {400}, (target.id, response.status_code)
-        if target.form is not None:
+        # A body the form accepts as it parses (an empty one, where every
+        # field may be left out) is a real submission and may store.
+        if target.form is not None and not _raw_body_accepted(target, path, body):
             assert stored.writes == [], (target.id, stored.writes)
             assert bucket_keys() == keys_before
 
     submit()
-

@@ -23,6 +23,8 @@ from tests.access_matrix import ANONYMOUS, DOCTOR, EVERYONE, OTHER_DOCTOR, OTHER
 from tests.form_registry import TARGETS, Setup, materialize
 from tests.matrix_appointments import APPOINTMENT_FOREIGN_IDS
 from tests.matrix_documents import DOCUMENT_FOREIGN_IDS
+from tests.matrix_messages import MESSAGE_FOREIGN_IDS
+from tests.matrix_results import RESULT_FOREIGN_IDS
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -47,11 +49,21 @@ MALFORMED_IDS = (
 FOREIGN_IDS: dict = {}
 FOREIGN_IDS.update(DOCUMENT_FOREIGN_IDS)
 FOREIGN_IDS.update(APPOINTMENT_FOREIGN_IDS)
+FOREIGN_IDS.update(MESSAGE_FOREIGN_IDS)
+FOREIGN_IDS.update(RESULT_FOREIGN_IDS)
 # The chart's pages: the patient is in the cast doctor's care team, not the other doctor's.
-FOREIGN_IDS.update({
-    name: lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub})
-    for name in ("clinicians:chart", "clinicians:chart_history", "clinicians:chart_entry_add", "clinicians:chart_entry")
-})
+FOREIGN_IDS.update(
+    {
+        name: lambda cast: (OTHER_DOCTOR, {"patient_id": cast.patient.sub})
+        for name in (
+            "chart:chart",
+            "chart:history",
+            "chart:entry_add",
+            "chart:entry",
+            "chart:addendum_add",
+        )
+    }
+)
 
 RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
 
@@ -59,11 +71,15 @@ RELATIONSHIP_ACTORS = {PATIENT, OTHER_PATIENT, DOCTOR, OTHER_DOCTOR}
 # an id that names no one is answered on the care-team page they return to,
 # changing nothing (test_an_admin_care_team_change_for_no_one_changes_nothing).
 ANSWERED_IN_PLACE = {
+    "signup:finish": (
+        "a finish link's secret, open to anyone: one that opens no sign-up sends the browser to start "
+        "again, audited (patients/tests/test_signup_rules.py)"
+    ),
     "admin:care_team_add": "adding needs a doctor's email first; an unknown patient is a 404 once one is given",
     "admin:care_team_remove": "removing a doctor who is not in that care team says so on the care-team page",
 }
 # Ids in an address that name no one's record.
-NOT_OWNED = {"patients:records_download": "a file format (fhir or pdf)"}
+NOT_OWNED = {"exports:download": "a file format (fhir or pdf)"}
 
 
 def _routes_with_ids():
@@ -72,7 +88,11 @@ def _routes_with_ids():
         kwargs = resolve(route.path.split("?")[0]).kwargs
         if kwargs and route.name not in seen:
             seen[route.name] = (route, kwargs)
-    return [(route, kwargs) for route, kwargs in seen.values() if route.name not in ANSWERED_IN_PLACE | NOT_OWNED.keys()]
+    return [
+        (route, kwargs)
+        for route, kwargs in seen.values()
+        if route.name not in ANSWERED_IN_PLACE | NOT_OWNED.keys()
+    ]
 
 
 ROUTES_WITH_IDS = _routes_with_ids()
@@ -80,6 +100,7 @@ ROUTES_WITH_IDS = _routes_with_ids()
 
 def _same_shape(value: str, rng: random.Random) -> str:
     """A random id shaped like `value`: letters for letters, digits for digits."""
+
     def swap(character):
         if character.isdigit():
             return rng.choice(string.digits)
@@ -126,10 +147,14 @@ def _requester(client, cast, route, *, prepare: bool = True):
 # Admin actions over every record (an admin's authority covers them all) that
 # report an unknown id on the page they return to, rather than a 404.
 ANSWERED_IN_PLACE = {
+    "signup:finish": (
+        "a finish link's secret, open to anyone: one that opens no sign-up sends the browser to start "
+        "again, audited (patients/tests/test_signup_rules.py)"
+    ),
     "admin:care_team_remove": "removing a doctor who is not in the care team says so on the care-team page",
 }
 # Ids in an address that name no one's record.
-NOT_OWNED = {"patients:records_download": "a file format (fhir or pdf)"}
+NOT_OWNED = {"exports:download": "a file format (fhir or pdf)"}
 
 
 def _comparable(html: bytes) -> str:
@@ -166,7 +191,10 @@ def test_a_random_or_malformed_id_is_a_404_that_is_audited_and_tells_nothing(cli
         assert reference.status_code == expected, (route.name, name)
         if expected != 404:
             for bad in MALFORMED_IDS:  # (with a slash it no longer matches the address at all: 404)
-                assert request(_swapped_path(route, kwargs, name, bad, cast)).status_code in (expected, 404), bad
+                assert request(_swapped_path(route, kwargs, name, bad, cast)).status_code in (
+                    expected,
+                    404,
+                ), bad
             continue
         for bad in (_same_shape(str(value), rng), *MALFORMED_IDS):
             denials = len(_denials_of(person.sub))
@@ -180,7 +208,8 @@ def test_every_page_with_an_id_open_to_patients_or_doctors_is_swapped():
     owned = {
         route.name
         for route, _ in ROUTES_WITH_IDS
-        if route.allowed & RELATIONSHIP_ACTORS and route.allowed != EVERYONE  # a public page's slug is no one's
+        if route.allowed & RELATIONSHIP_ACTORS
+        and route.allowed != EVERYONE  # a public page's slug is no one's
     }
 
     assert owned - set(FOREIGN_IDS) - set(NOT_OWNED) == set()
@@ -202,14 +231,18 @@ def test_an_admin_care_team_change_for_no_one_changes_nothing(cast):
 
 
 def test_another_persons_record_is_refused_like_a_missing_one(cast):
+    # A browser of its own for each person, signed in once: signing in again
+    # over a live session as the same person leaves the test client signed
+    # out, and the hosted UI allows ten sign-ins per account in 15 minutes.
+    browsers: dict[str, Client] = {}
     for route_name, foreign_of in FOREIGN_IDS.items():
         route, kwargs = next((route, kwargs) for route, kwargs in ROUTES_WITH_IDS if route.name == route_name)
         actor, foreign = foreign_of(cast)
         person = getattr(cast, actor)
-        # A browser of its own for each: signing in again over a live session
-        # as the same person leaves the test client signed out.
-        client = Client()
-        sign_in(client, person.email)
+        if actor not in browsers:
+            browsers[actor] = Client()
+            sign_in(browsers[actor], person.email)
+        client = browsers[actor]
         request = _requester(client, cast, route, prepare=False)
         reference = request(route.url(cast))  # the matrix's own path names nothing real for them
         swapped = route
@@ -259,8 +292,12 @@ def _tokens(cast) -> dict:
 def test_a_page_token_from_another_list_tampered_or_forged_is_refused_and_audited(client, cast, target):
     person = getattr(cast, target.actor)
     sign_in(client, person.email)
-    path = target.path(_Baseline(cast))
-    query = {key: value for key, value in target.baseline(_Baseline(cast)).items() if value}
+    # What the list needs to list anything (the booking page: a doctor with hours).
+    setup = Setup(cast=cast, client=client)
+    if target.prepare:
+        target.prepare(setup)
+    path = target.path(setup)
+    query = {key: value for key, value in target.baseline(setup).items() if value}
     reference = client.get(path, {**query, "page": _tampered(_tokens(cast)["random"])})
     for kind, token in _tokens(cast).items():
         denials = len(_denials_of(person.sub))

@@ -21,15 +21,16 @@ def pool_key(settings):
     settings.COGNITO_ISSUER = "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_pool"
     settings.OIDC_OP_JWKS_ENDPOINT = f"{settings.COGNITO_ISSUER}/.well-known/jwks.json"
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    public = jwt.PyJWK(
-        {**jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True), "kid": KID, "alg": "RS256"},
-        algorithm="RS256",
-    )
-    cache = oidc.jwks
-    saved = (cache._keys, cache._url, cache._fetched_at)
-    cache._keys, cache._url, cache._fetched_at = {KID: public}, settings.OIDC_OP_JWKS_ENDPOINT, time.time()
+    public = {
+        **jwt.algorithms.RSAAlgorithm.to_jwk(key.public_key(), as_dict=True),
+        "kid": KID,
+        "alg": "RS256",
+    }
+    # The key set PyJWKClient holds, as if it had just fetched the pool's.
+    client = oidc.jwks.client()
+    client.jwk_set_cache.put(jwt.PyJWKSet([public]))
+    client._last_successful_fetch = time.monotonic()
     yield key
-    cache._keys, cache._url, cache._fetched_at = saved
 
 
 def _claims(settings, **overrides):
@@ -106,7 +107,10 @@ def test_it_refuses_an_unsigned_token(pool_key, settings):
 
 def test_it_refuses_a_token_signed_with_the_client_secret(pool_key, settings):
     forged = jwt.encode(
-        _claims(settings), settings.OIDC_RP_CLIENT_SECRET.ljust(32, "x"), algorithm="HS256", headers={"kid": KID}
+        _claims(settings),
+        settings.OIDC_RP_CLIENT_SECRET.ljust(32, "x"),
+        algorithm="HS256",
+        headers={"kid": KID},
     )
 
     with pytest.raises(SignInRefused) as refused:
@@ -118,7 +122,9 @@ def test_it_refuses_a_token_signed_with_the_client_secret(pool_key, settings):
 def test_it_refuses_a_token_from_a_key_the_pool_does_not_publish(pool_key, settings, monkeypatch):
     # A refetch of the JWKS (the pool's real one, without this kid) happens
     # first; here the outside edge answers with no keys.
-    monkeypatch.setattr(oidc.jwks, "_refresh", lambda url: None)
+    client = oidc.jwks.client()
+    client._last_successful_fetch = None
+    monkeypatch.setattr(client, "fetch_data", lambda: {"keys": []})
 
     with pytest.raises(SignInRefused) as refused:
         verify_id_token(_signed(pool_key, _claims(settings), kid="unknown"), nonce="the-nonce")
@@ -126,6 +132,17 @@ def test_it_refuses_a_token_from_a_key_the_pool_does_not_publish(pool_key, setti
     assert refused.value.reason == "unknown_signing_key"
 
 
-@pytest.mark.parametrize(("value", "verified"), [("true", True), (True, True), ("false", False), (False, False), ("TRUE", True), (None, False), ("yes", False)])
+@pytest.mark.parametrize(
+    ("value", "verified"),
+    [
+        ("true", True),
+        (True, True),
+        ("false", False),
+        (False, False),
+        ("TRUE", True),
+        (None, False),
+        ("yes", False),
+    ],
+)
 def test_it_reads_email_verified_in_cognitos_string_form(value, verified):
     assert oidc.is_true(value) is verified

@@ -31,7 +31,14 @@ def test_it_finds_a_jwt_and_a_six_digit_code():
 
 
 def test_it_finds_the_details_of_a_record_a_test_left_behind():
-    markers = record_markers({"email": "avery.newcomer@example.org", "givenName": "Avery", "familyName": "Newcomer", "dateOfBirth": "1990-05-17"})
+    markers = record_markers(
+        {
+            "email": "avery.newcomer@example.org",
+            "givenName": "Avery",
+            "familyName": "Newcomer",
+            "dateOfBirth": "1990-05-17",
+        }
+    )
 
     assert _kinds("signup for avery.newcomer@example.org", markers) == ["personal details"]
     assert _kinds("17/05/1990", markers) == ["personal details"]

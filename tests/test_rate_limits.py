@@ -13,13 +13,16 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.test import Client, RequestFactory
 
-from clinicians import services as clinician_services
-from clinicians.forms import ApplicationForm
+from clinicians.applications import services as clinician_services
+from clinicians.applications.domain import Submission
+from clinicians.applications.forms import ApplicationForm
 from clinicians.tests.support import application_form, apply, stored_items
 from medisecure import rate_limits
+from medisecure.identity.actors import ANONYMOUS, AuditContext
 from medisecure.rate_limits import RateLimited
-from patients import repository, signup_services
-from patients.domain import SignupDetails
+from patients.signup import repository
+from patients.signup import services as signup_services
+from patients.signup.domain import SendOutcome, SignupDetails
 from patients.tests.conftest import signup_form
 from tests.support import in_parallel, sent_mail
 
@@ -44,7 +47,9 @@ def limits(settings):
 
 
 def test_a_counter_lets_exactly_its_limit_through_under_parallel_attempts(aws, limits):
-    outcomes = in_parallel(lambda: rate_limits.rate_limit_attempt(name=rate_limits.SIGNUP_START, subject="203.0.113.9"))
+    outcomes = in_parallel(
+        lambda: rate_limits.rate_limit_attempt(name=rate_limits.SIGNUP_START, subject="203.0.113.9")
+    )
 
     assert outcomes.count(None) == 3
     assert [type(o) for o in outcomes if o is not None] == [RateLimited] * (PARALLEL - 3)
@@ -68,17 +73,23 @@ def test_parallel_signups_from_one_address_start_no_more_than_the_limit(aws, loc
     def start():
         with lock:
             email = next(emails)
-        details = SignupDetails(email, "Avery", "Newcomer", "1990-05-17", "+12125550123", "Fresh-Start-2024-Ok!")
-        return signup_services.signup_request(request=anonymous_post("/signup/"), details=details)
+        details = SignupDetails(email, "Avery", "Newcomer", "1990-05-17", "+12125550123")
+        return signup_services.signup_request(
+            actor=ANONYMOUS, audit=AuditContext(ip="203.0.113.9"), details=details
+        )
 
     outcomes = in_parallel(start)
 
-    started = [o for o in outcomes if isinstance(o, signup_services.SendOutcome)]
-    assert len(started) == 3 and [type(o) for o in outcomes if o not in started] == [RateLimited] * (PARALLEL - 3)
+    started = [o for o in outcomes if isinstance(o, SendOutcome)]
+    assert len(started) == 3 and [type(o) for o in outcomes if o not in started] == [RateLimited] * (
+        PARALLEL - 3
+    )
     assert len(sent_mail(local_stack)) == 3
 
 
-def test_the_signup_over_the_limit_gets_a_429_beside_the_form_and_nothing_is_sent(client, aws, local_stack, limits):
+def test_the_signup_over_the_limit_gets_a_429_beside_the_form_and_nothing_is_sent(
+    client, aws, local_stack, limits
+):
     for n in range(3):
         assert Client().post("/signup/", signup_form(email=f"person.{n}@example.org")).status_code == 302
 
@@ -102,14 +113,19 @@ def test_parallel_applications_from_one_address_store_no_more_than_the_limit(aws
         form = ApplicationForm(values, {"licence_scan": values["licence_scan"]})
         assert form.is_valid(), form.errors
         return clinician_services.application_submit(
-            request=anonymous_post("/clinicians/apply/"), details=form.details(),
-            scan=form.cleaned_data["licence_scan"], scan_type=form.scan_type,
+            actor=ANONYMOUS,
+            audit=AuditContext(ip="203.0.113.9"),
+            details=form.details(),
+            scan=form.cleaned_data["licence_scan"],
+            scan_type=form.scan_type,
         )
 
     outcomes = in_parallel(submit)
 
-    stored = [o for o in outcomes if isinstance(o, clinician_services.Submission)]
-    assert len(stored) == 2 and [type(o) for o in outcomes if o not in stored] == [RateLimited] * (PARALLEL - 2)
+    stored = [o for o in outcomes if isinstance(o, Submission)]
+    assert len(stored) == 2 and [type(o) for o in outcomes if o not in stored] == [RateLimited] * (
+        PARALLEL - 2
+    )
     assert len([item for item in stored_items() if "status" in item]) == 2
 
 

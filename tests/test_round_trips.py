@@ -1,5 +1,6 @@
 """DynamoDB round trips per page, counted at botocore's send hook."""
 
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.django_db
 # after the first is in.
 
 
-def test_the_doctors_day_costs_two_round_trips(client, cast, dynamodb_calls):
+def test_the_doctors_day_costs_three_round_trips(client, cast, dynamodb_calls):
     from tests.form_registry import TARGETS  # noqa: F401  the registry imports its appointment part itself
     from tests.forms_appointments import book_for
 
@@ -28,8 +29,18 @@ def test_the_doctors_day_costs_two_round_trips(client, cast, dynamodb_calls):
     response = client.get("/doctor/", {"start": day.isoformat()})
 
     assert response.status_code == 200 and response.content.decode().count("Baseline visit") == 2
-    # that day's appointments from ProviderAppointmentsIndex, and the audit append
-    assert dynamodb_calls == {"Query": 1, "TransactWriteItems": 1}
+    # that day's appointments from ProviderAppointmentsIndex, the doctor's
+    # hours (the grid's open slots), and the audit append; today's page reads
+    # the hours with the unread counter and adds the results to review (below)
+    today = datetime.now(ZoneInfo(settings.CLINIC_TIME_ZONE)).date()
+    if day != today:
+        assert dynamodb_calls == {"Query": 1, "GetItem": 1, "TransactWriteItems": 1}
+    dynamodb_calls.clear()
+
+    assert client.get("/doctor/").status_code == 200
+    # today: the appointments, the hours with the unread counter in one batch,
+    # the results to review, the audit append
+    assert dynamodb_calls == {"Query": 2, "BatchGetItem": 1, "TransactWriteItems": 1}
 
 
 def test_the_patients_home_costs_four_round_trips(client, cast, dynamodb_calls):
@@ -38,8 +49,9 @@ def test_the_patients_home_costs_four_round_trips(client, cast, dynamodb_calls):
 
     assert client.get("/patient/").status_code == 200
 
-    # the patient, their care team, its doctors in one batch, and the audit append
-    assert dynamodb_calls == {"GetItem": 1, "Query": 1, "BatchGetItem": 1, "TransactWriteItems": 1}
+    # the patient with their unread counter and the audit head in one batch,
+    # their next appointments, their new results, and the audit append
+    assert dynamodb_calls == {"BatchGetItem": 1, "Query": 2, "TransactWriteItems": 1}
 
 
 def test_a_refused_page_touches_no_phi_table(client, cast, dynamodb_calls):
@@ -49,3 +61,13 @@ def test_a_refused_page_touches_no_phi_table(client, cast, dynamodb_calls):
     assert client.get("/patient/").status_code == 403
 
     assert dynamodb_calls == {"TransactWriteItems": 1}  # the audit append only
+
+
+def test_the_analytics_dashboard_costs_one_query_and_the_audit_append(client, cast, dynamodb_calls):
+    sign_in(client, cast.marketer.email)
+    dynamodb_calls.clear()
+
+    assert client.get("/marketing/analytics/").status_code == 200
+
+    # the twelve weeks' counters in one Query, and the analytics.read event
+    assert dynamodb_calls == {"Query": 1, "TransactWriteItems": 1}

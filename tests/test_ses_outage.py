@@ -10,8 +10,8 @@ from __future__ import annotations
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from clinicians import repository
-from clinicians.domain import NEEDS_INFORMATION, PENDING, REQUEST_INFORMATION
+from clinicians.applications import repository
+from clinicians.applications.domain import NEEDS_INFORMATION, PENDING, REQUEST_INFORMATION
 from clinicians.tests.support import apply, decide, latest_for, submitted
 from tests import faults
 from tests.support import sign_in
@@ -42,7 +42,6 @@ def test_a_request_for_information_while_ses_is_down_is_kept_and_the_admin_told_
     with faults.at_send("sesv2", _refuse):
         response = decide(client, application, REQUEST_INFORMATION, note="Please send a clearer scan.")
 
-    assert repository.application_get(application.application_id).status == NEEDS_INFORMATION
+    assert repository.get(application.application_id).status == NEEDS_INFORMATION
     [message] = [str(m) for m in client.get(response["Location"]).context["messages"]]
     assert "could not be sent" in message and application.email in message
-

@@ -61,7 +61,9 @@ def test_it_keeps_next_only_when_it_stays_on_the_site(client, cast):
 
 
 def test_it_refuses_a_callback_with_a_state_it_did_not_issue(client, cast):
-    callback = hosted_sign_in(HostedUi(), authorize_redirect(client), cast.patient.email, "Correct-Horse-9-Battery!")
+    callback = hosted_sign_in(
+        HostedUi(), authorize_redirect(client), cast.patient.email, "Correct-Horse-9-Battery!"
+    )
     tampered = local_path(callback).replace("state=", "state=x")
 
     response = client.get(tampered)
@@ -80,7 +82,9 @@ def test_it_refuses_the_sign_in_when_the_pkce_verifier_or_nonce_does_not_match(c
     session["oidc_states"][state][secret] = "x" * 64
     session.save()
 
-    response = client.get(local_path(hosted_sign_in(HostedUi(), authorize, cast.patient.email, "Correct-Horse-9-Battery!")))
+    response = client.get(
+        local_path(hosted_sign_in(HostedUi(), authorize, cast.patient.email, "Correct-Horse-9-Battery!"))
+    )
 
     assert response.status_code == 400
     assert client.get("/patient/").status_code == 302
@@ -93,7 +97,10 @@ def test_the_same_sub_with_a_changed_email_is_the_same_user(client, cast, settin
     _cognito().admin_update_user_attributes(
         UserPoolId=settings.COGNITO_USER_POOL_ID,
         Username=cast.patient.email,
-        UserAttributes=[{"Name": "email", "Value": "renamed@medisecure.test"}, {"Name": "email_verified", "Value": "true"}],
+        UserAttributes=[
+            {"Name": "email", "Value": "renamed@medisecure.test"},
+            {"Name": "email_verified", "Value": "true"},
+        ],
     )
 
     sign_in(client, cast.patient.email)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import escape
 
 from audit import repository as audit_log
-from audit.review import FORMULA_PREFIXES
+from audit.domain import FORMULA_PREFIXES
 from patients import repository as patients
 from tests.form_registry import PDF
 from tests.support import mail_to, sign_in
@@ -45,27 +45,42 @@ def assert_inert(html: str, *shown: str) -> None:
 def _profile_with(client, patient_id: str, **values) -> dict:
     patient = patients.get(patient_id)
     current = {
-        "given_name": patient.given_name, "family_name": patient.family_name,
-        "date_of_birth": patient.date_of_birth, "phone": patient.phone or "",
-        "preferred_language": "", "version": patient.version,
+        "given_name": patient.given_name,
+        "family_name": patient.family_name,
+        "date_of_birth": patient.date_of_birth,
+        "phone": patient.phone or "",
+        "preferred_language": "",
+        "version": patient.version,
     }
     return {**current, **values}
 
 
 def test_hostile_profile_text_is_inert_on_the_patients_doctors_and_admins_pages(client, cast):
     sign_in(client, cast.patient.email)
-    saved = client.post("/patient/profile/", _profile_with(
-        client, cast.patient.sub,
-        given_name=SCRIPT, family_name=BREAKOUT,
-        address_line1=TEMPLATE_VARIABLE, address_line2=TEMPLATE_TAG, city=FORMULAS[0], region=FORMULAS[3],
-        emergency_contact_name="Sam " + FORMULAS[1], emergency_contact_relationship=FORMULAS[2],
-        emergency_contact_phone="+1 212 555 0100",
-        allergies_summary="\n".join(HOSTILE_TEXT),
-    ))
+    saved = client.post(
+        "/patient/profile/",
+        _profile_with(
+            client,
+            cast.patient.sub,
+            given_name=SCRIPT,
+            family_name=BREAKOUT,
+            address_line1=TEMPLATE_VARIABLE,
+            address_line2=TEMPLATE_TAG,
+            city=FORMULAS[0],
+            region=FORMULAS[3],
+            emergency_contact_name="Sam " + FORMULAS[1],
+            emergency_contact_relationship=FORMULAS[2],
+            emergency_contact_phone="+1 212 555 0100",
+            allergies_summary="\n".join(HOSTILE_TEXT),
+        ),
+    )
     assert saved.status_code == 302, saved.content.decode()[:3000]
 
     assert_inert(client.get("/patient/profile/").content.decode(), *HOSTILE_TEXT)
-    assert_inert(client.get("/patient/").content.decode(), SCRIPT, BREAKOUT)
+    # The home greets the patient by their given name only.
+    home = client.get("/patient/").content.decode()
+    assert_inert(home, SCRIPT)
+    assert BREAKOUT not in home
 
     doctor = Client()
     sign_in(doctor, cast.doctor.email)
@@ -80,11 +95,16 @@ def test_hostile_profile_text_is_inert_on_the_patients_doctors_and_admins_pages(
 
 
 def test_a_hostile_name_is_inert_in_the_sign_up_code_email(client, cast, local_stack):
-    response = client.post("/signup/", {
-        "given_name": SCRIPT, "family_name": BREAKOUT, "email": "hostile.name@example.com",
-        "date_of_birth": "1980-05-17", "phone": "+1 212 555 0199",
-        "password": "Correct-Horse-9-Battery!", "password_again": "Correct-Horse-9-Battery!",
-    })
+    response = client.post(
+        "/signup/",
+        {
+            "given_name": SCRIPT,
+            "family_name": BREAKOUT,
+            "email": "hostile.name@example.com",
+            "date_of_birth": "1980-05-17",
+            "phone": "+1 212 555 0199",
+        },
+    )
     assert response.status_code == 302
 
     [message] = mail_to(local_stack, "hostile.name@example.com")
@@ -95,11 +115,16 @@ def _hostile_application() -> dict:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return {
-        "given_name": SCRIPT, "family_name": BREAKOUT, "email": "hostile.applicant@example.com",
-        "phone": "+1 212 555 0123", "specialty": "Cardiology", "licence_number": "MD-204518",
+        "given_name": SCRIPT,
+        "family_name": BREAKOUT,
+        "email": "hostile.applicant@example.com",
+        "phone": "+1 212 555 0123",
+        "specialty": "Cardiology",
+        "licence_number": "MD-204518",
         "licence_region": TEMPLATE_VARIABLE,
         "licence_expiry": (timezone.localdate() + timedelta(days=400)).isoformat(),
-        "npi": "", "years_of_practice": "8",
+        "npi": "",
+        "years_of_practice": "8",
         "statement": "\n".join((TEMPLATE_TAG, *FORMULAS)),
         "licence_scan": SimpleUploadedFile("licence.pdf", PDF, content_type="application/pdf"),
     }
@@ -111,13 +136,17 @@ def test_a_hostile_clinician_application_is_inert_in_the_admin_and_in_every_emai
 
     listing = client.get("/admin/clinicians/application/").content.decode()
     assert_inert(listing, SCRIPT)
-    reference = next(line for line in listing.split('"') if line.startswith("/admin/clinicians/application/CA-"))
+    reference = next(
+        line for line in listing.split('"') if line.startswith("/admin/clinicians/application/CA-")
+    )
     detail = client.get(reference).content.decode()
     assert_inert(detail, SCRIPT, BREAKOUT, TEMPLATE_VARIABLE, TEMPLATE_TAG, *FORMULAS)
 
     version = int(detail.split('name="version" value="')[1].split('"')[0])
     note = "\n".join(HOSTILE_TEXT)
-    decided = client.post(f"{reference}decide/", {"decision": "request_information", "version": version, "note": note})
+    decided = client.post(
+        f"{reference}decide/", {"decision": "request_information", "version": version, "note": note}
+    )
     assert decided.status_code == 302
     assert_inert(client.get(reference).content.decode(), *HOSTILE_TEXT)
 
@@ -130,7 +159,9 @@ def test_hostile_text_in_the_audit_trail_is_inert_in_the_admin_and_neutralised_i
     sign_in(client, cast.admin.email)
     # What anyone can put in an event: their user agent, and the ids they ask for.
     for formula in FORMULAS:
-        assert client.get(f"/admin/audit/event/{formula}/{formula}/", HTTP_USER_AGENT=formula).status_code == 404
+        assert (
+            client.get(f"/admin/audit/event/{formula}/{formula}/", HTTP_USER_AGENT=formula).status_code == 404
+        )
     assert client.get("/admin/", HTTP_USER_AGENT=SCRIPT + BREAKOUT).status_code == 200
     client.get(f"/admin/audit/event/{SCRIPT}/{TEMPLATE_VARIABLE}/")
 
@@ -155,9 +186,14 @@ def test_a_hostile_document_name_is_inert_on_the_patients_and_doctors_lists(clie
     from patients.tests.documents_support import document_items
 
     sign_in(client, cast.patient.email)
-    uploaded = client.post("/patient/documents/upload/", {
-        "document": SimpleUploadedFile(f"{TEMPLATE_VARIABLE} =1+1 <b>x</b>.pdf", PDF, content_type="application/pdf"),
-    })
+    uploaded = client.post(
+        "/patient/documents/upload/",
+        {
+            "document": SimpleUploadedFile(
+                f"{TEMPLATE_VARIABLE} =1+1 <b>x</b>.pdf", PDF, content_type="application/pdf"
+            ),
+        },
+    )
     assert uploaded.status_code == 302, uploaded.content.decode()[:2000]
     [item] = document_items(cast.patient.sub)
     shown_as = item["fileName"]  # what is left once the name is cleaned of markup

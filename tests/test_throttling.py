@@ -13,6 +13,7 @@ import pytest
 from audit import repository as audit_log
 from medisecure import aws
 from patients import repository as patients
+from patients.signup import repository as signups
 from patients.tests.conftest import signup_form
 from patients.tests.test_profile import _profile_form
 from tests import faults
@@ -34,19 +35,40 @@ class Throttle:
     times: int = 0
     operation: str | None = None
     refused: list = field(default_factory=list)
+    backoff: object = None  # the BackoffClock that recorded botocore's waits
 
     def __call__(self, request, operation):
         if self.times and (self.operation is None or operation == self.operation):
             self.times -= 1
             self.refused.append(operation)
-            return faults.json_error(request, status=400, code=self.code, message="Rate of requests exceeds the allowed throughput.")
+            return faults.json_error(
+                request,
+                status=400,
+                code=self.code,
+                message="Rate of requests exceeds the allowed throughput.",
+            )
         return None
 
 
+class BackoffClock:
+    """Stands in for the `time` botocore's endpoint sleeps with between
+    retries: the backoff it asks for is recorded, not waited out, so these
+    tests cost what the requests cost and not seconds of jittered sleep."""
+
+    def __init__(self):
+        self.waits: list[float] = []
+
+    def sleep(self, seconds: float) -> None:
+        self.waits.append(seconds)
+
+
 @pytest.fixture(params=THROTTLE_CODES)
-def throttle(request):
+def throttle(request, monkeypatch):
     """A Throttle installed on the portal's DynamoDB client for the test."""
+    backoff = BackoffClock()
+    monkeypatch.setattr("botocore.endpoint.time", backoff)
     fault = Throttle(code=request.param)
+    fault.backoff = backoff
     with faults.at_send("dynamodb", fault):
         yield fault
 
@@ -76,10 +98,14 @@ def test_a_page_throttled_within_the_retry_budget_is_served_through_the_retries(
 
     assert response.status_code == 200 and shown in response.content.decode()
     assert len(throttle.refused) == RETRY_BUDGET - 1
+    # botocore backed off before each retry (recorded, not waited out)
+    assert len(throttle.backoff.waits) == RETRY_BUDGET - 1
 
 
 @pytest.mark.parametrize("page", sorted(PAGES))
-def test_a_page_throttled_past_the_retry_budget_is_a_503_and_works_when_asked_again(client, cast, throttle, page):
+def test_a_page_throttled_past_the_retry_budget_is_a_503_and_works_when_asked_again(
+    client, cast, throttle, page
+):
     actor, path, shown = PAGES[page]
     sign_in(client, getattr(cast, actor).email)
     throttle.times = RETRY_BUDGET
@@ -107,7 +133,9 @@ def test_a_profile_save_throttled_twice_is_saved_once(client, cast, throttle):
     assert len(_profile_events(cast.patient.sub)) == 1
 
 
-def test_a_profile_save_throttled_past_the_budget_writes_nothing_and_saves_when_repeated(client, cast, throttle):
+def test_a_profile_save_throttled_past_the_budget_writes_nothing_and_saves_when_repeated(
+    client, cast, throttle
+):
     sign_in(client, cast.patient.email)
     before = patients.get(cast.patient.sub)
     form = _profile_form(before, city="Albany")
@@ -125,14 +153,16 @@ def test_a_profile_save_throttled_past_the_budget_writes_nothing_and_saves_when_
     assert len(_profile_events(cast.patient.sub)) == 1
 
 
-def test_a_signup_throttled_past_the_budget_starts_nothing_and_starts_when_repeated(client, aws, local_stack, throttle):
+def test_a_signup_throttled_past_the_budget_starts_nothing_and_starts_when_repeated(
+    client, aws, local_stack, throttle
+):
     throttle.times, throttle.operation = RETRY_BUDGET, "TransactWriteItems"
 
     refused = client.post("/signup/", signup_form())
 
     assert refused.status_code == 503 and refused["Retry-After"]
     assert "signup" not in client.session
-    assert patients.ledger_get("avery.newcomer@example.org").version == 0  # nothing written
+    assert signups.ledger_get("avery.newcomer@example.org").version == 0  # nothing written
     assert sent_mail(local_stack) == []
     again = client.post("/signup/", signup_form())
     assert again.status_code == 302 and again["Location"] == "/signup/verify/"

@@ -5,8 +5,8 @@ successful upload writes to (checked to be untouched by a refused one)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ def _documents_cap() -> int:
 
 
 def _licence_cap() -> int:
-    from clinicians.domain import LICENCE_SCAN_MAX_BYTES
+    from clinicians.applications.domain import LICENCE_SCAN_MAX_BYTES
 
     return LICENCE_SCAN_MAX_BYTES
 
@@ -47,16 +47,33 @@ def _application_fields() -> dict:
 
 UPLOAD_ENDPOINTS = (
     UploadEndpoint(
-        "patients:document_upload", "patient", lambda cast: "/patient/documents/upload/",
-        "document", _no_fields, "documents", _documents_cap, True,
+        "documents:upload",
+        "patient",
+        lambda cast: "/patient/documents/upload/",
+        "document",
+        _no_fields,
+        "documents",
+        _documents_cap,
+        True,
     ),
     UploadEndpoint(
-        "clinicians:chart_document_upload", "doctor",
+        "chart_documents:upload",
+        "doctor",
         lambda cast: f"/doctor/patients/{cast.patient.sub}/documents/upload/",
-        "document", _no_fields, "documents", _documents_cap, True,
+        "document",
+        _no_fields,
+        "documents",
+        _documents_cap,
+        True,
     ),
     UploadEndpoint(
-        "clinician_apply", None, lambda cast: "/clinicians/apply/",
-        "licence_scan", _application_fields, "clinician-applications", _licence_cap, False,
+        "clinician_apply",
+        None,
+        lambda cast: "/clinicians/apply/",
+        "licence_scan",
+        _application_fields,
+        "clinician-applications",
+        _licence_cap,
+        False,
     ),
 )

@@ -3,10 +3,12 @@
 A known vulnerability always fails. A package pip-audit could not check
 (its vulnerability data unreachable: the registry mirror on the build
 machines serves no per-version JSON, and OSV is not reachable) is listed
-loudly; it fails the run only with PIP_AUDIT_STRICT=1, which a build machine
-that can reach PyPI's vulnerability data sets. Either way the output says
-plainly how many packages were checked, so an unchecked run never reads as a
-clean one.
+loudly. When NOT ONE package could be checked the run fails, since it
+proved nothing, unless PIP_AUDIT_OFFLINE_OK=1 says explicitly that this
+machine is known to be offline (CI here sets it in .ci/run). With
+PIP_AUDIT_STRICT=1, set where PyPI's vulnerability data is reachable, any
+unchecked package fails. Either way the output says plainly how many
+packages were checked, so an unchecked run never reads as a clean one.
 
 Usage: python tools/dependency_audit.py   (exit 1 on failure)
 """
@@ -23,8 +25,18 @@ import tempfile
 def _report() -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
         subprocess.run(
-            [sys.executable, "-m", "pip_audit", "--local", "--progress-spinner", "off",
-             "--format", "json", "--output", output.name],
+            [
+                sys.executable,
+                "-m",
+                "pip_audit",
+                "--local",
+                "--progress-spinner",
+                "off",
+                "--format",
+                "json",
+                "--output",
+                output.name,
+            ],
             check=False,
             # Its own summary would say "No known vulnerabilities found" even
             # when it checked nothing; main() gives the true one.
@@ -43,15 +55,31 @@ def main() -> int:
     for dep in vulnerable:
         ids = ", ".join(vuln["id"] for vuln in dep["vulns"])
         print(f"VULNERABLE: {dep['name']} {dep['version']}: {ids}")
-    print(f"pip-audit: {checked} of {len(dependencies)} installed packages checked, {len(vulnerable)} vulnerable.")
+    print(
+        f"pip-audit: {checked} of {len(dependencies)} installed packages checked, {len(vulnerable)} vulnerable."
+    )
     if unchecked:
         print(
             f"WARNING: {len(unchecked)} packages could NOT be checked (vulnerability data unreachable from "
             "this machine); they are not known to be safe. Set PIP_AUDIT_STRICT=1 where PyPI's "
             "vulnerability data is reachable to make this a failure."
         )
+    nothing_checked = bool(dependencies) and checked == 0
+    offline_ok = os.environ.get("PIP_AUDIT_OFFLINE_OK") == "1"
+    if nothing_checked:
+        if offline_ok:
+            print(
+                "WARNING: NO package was checked; passing only because PIP_AUDIT_OFFLINE_OK=1 says this "
+                "machine cannot reach any vulnerability data. This run proves nothing about them."
+            )
+        else:
+            print(
+                "FAILED: no package could be checked, so this audit proved nothing. Run it where PyPI's or "
+                "OSV's vulnerability data is reachable, or set PIP_AUDIT_OFFLINE_OK=1 to accept that."
+            )
     strict = os.environ.get("PIP_AUDIT_STRICT") == "1"
-    return 1 if vulnerable or (strict and unchecked) else 0
+    failed = vulnerable or (strict and unchecked) or (nothing_checked and not offline_ok) or not dependencies
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

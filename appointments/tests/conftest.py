@@ -1,21 +1,23 @@
 """Fixtures for the appointment tests: a clinic clock the tests set, a
-doctor's hours, and requests as the cast's people for calling services
-directly (as the race tests' threads do)."""
+doctor's hours, and the cast's people as the actors services are called
+with directly (as the race tests' threads do)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timezone
-from types import SimpleNamespace
+from datetime import UTC, datetime, time
 
 import pytest
-from django.test import RequestFactory
 
-from appointments import repository, services
-from appointments.domain import Availability, WeeklyRule, from_iso
+from appointments.availability.selectors import availability_get
+from appointments.availability.services import availability_update
+from appointments.booking.services import appointment_book
+from appointments.domain import Availability, WeeklyRule, new_booking_id
+from medisecure import clock
+from medisecure.identity.actors import NO_REQUEST, Actor
 from tests.support import FakeClock
 
 # Monday 2 March 2026, 07:00 in New York: the week before clocks go forward.
-NOW = datetime(2026, 3, 2, 12, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 3, 2, 12, 0, tzinfo=UTC)
 WEEKDAYS = range(5)
 
 
@@ -29,20 +31,15 @@ def clinic_clock(monkeypatch, settings):
     return fake
 
 
-def request_as(person, role: str | None = None):
-    """A request from `person` (a cast member) for calling a service directly."""
-    request = RequestFactory().post("/", HTTP_USER_AGENT="appointments-tests")
-    request.user = SimpleNamespace(
-        is_authenticated=True, username=person.sub, role=role or person.role.value
-    )
-    request.request_id = "test-request"
-    return request
+def as_actor(person) -> Actor:
+    """`person` (a cast member) as the actor a service is called with."""
+    return Actor(user_id=person.sub, role=person.role.value)
 
 
 def set_hours(person, *rules: WeeklyRule, **exceptions) -> Availability:
-    current = repository.availability_get(person.sub)
+    current = availability_get(provider_id=person.sub)
     proposed = Availability(provider_id=person.sub, rules=rules, version=current.version, **exceptions)
-    return services.availability_update(request=request_as(person), proposed=proposed)
+    return availability_update(actor=as_actor(person), audit=NO_REQUEST, proposed=proposed)
 
 
 def weekday_mornings(slot_minutes: int = 30) -> tuple[WeeklyRule, ...]:
@@ -59,13 +56,15 @@ def doctor_hours(cast, clinic_clock):
 
 
 # Tuesday 3 March 2026 09:00 in New York (EST, UTC-5).
-TUESDAY_NINE = from_iso("2026-03-03T14:00:00Z")
+TUESDAY_NINE = clock.from_stamp("2026-03-03T14:00:00Z")
 
 
 def book(person, doctor, start=TUESDAY_NINE, *, reason="A persistent cough", booking_id=None):
-    from appointments.domain import new_booking_id
-
-    return services.appointment_book(
-        request=request_as(person), provider_id=doctor.sub, start=start, reason=reason,
+    return appointment_book(
+        actor=as_actor(person),
+        audit=NO_REQUEST,
+        provider_id=doctor.sub,
+        start=start,
+        reason=reason,
         appointment_id=booking_id or new_booking_id(),
     )

@@ -4,10 +4,11 @@ it is about, nor turns it into an error."""
 
 import pytest
 
-from appointments import services
+from appointments.booking.services import appointment_cancel
 from appointments.domain import CANCELLED
-from appointments.tests.conftest import book, request_as, set_hours, weekday_mornings
+from appointments.tests.conftest import as_actor, book, set_hours, weekday_mornings
 from appointments.tests.support import booked
+from medisecure.identity.actors import NO_REQUEST
 from tests.faults import at_send, json_error
 from tests.support import mail_to
 
@@ -20,7 +21,9 @@ def doctor_wants_notices(doctor_hours):
     return doctor_hours
 
 
-def test_a_doctor_notice_ses_refuses_leaves_the_booking_and_the_patients_email(doctor_wants_notices, local_stack):
+def test_a_doctor_notice_ses_refuses_leaves_the_booking_and_the_patients_email(
+    doctor_wants_notices, local_stack
+):
     cast = doctor_wants_notices
 
     def refuse_the_doctors(request, operation):
@@ -35,7 +38,9 @@ def test_a_doctor_notice_ses_refuses_leaves_the_booking_and_the_patients_email(d
     assert mail_to(local_stack, cast.doctor.email) == []
 
 
-def test_a_cancel_stands_when_the_doctors_setting_cannot_be_read_afterwards(doctor_wants_notices, local_stack):
+def test_a_cancel_stands_when_the_doctors_setting_cannot_be_read_afterwards(
+    doctor_wants_notices, local_stack
+):
     cast = doctor_wants_notices
     appointment = book(cast.other_patient, cast.doctor).appointment
     batch_reads = []
@@ -49,7 +54,11 @@ def test_a_cancel_stands_when_the_doctors_setting_cannot_be_read_afterwards(doct
         return None
 
     with at_send("dynamodb", refuse_the_notice_read):
-        changed = services.appointment_cancel(request=request_as(cast.other_patient), appointment_id=appointment.appointment_id)
+        changed = appointment_cancel(
+            actor=as_actor(cast.other_patient), audit=NO_REQUEST, appointment_id=appointment.appointment_id
+        )
 
     assert changed.appointment.status == CANCELLED and booked() == []
-    assert [m["subject"] for m in mail_to(local_stack, cast.doctor.email) if "cancelled" in m["subject"]] == []
+    assert [
+        m["subject"] for m in mail_to(local_stack, cast.doctor.email) if "cancelled" in m["subject"]
+    ] == []

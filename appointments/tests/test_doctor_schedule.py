@@ -8,9 +8,9 @@ import pytest
 from appointments import repository
 from appointments.domain import CANCELLED, COMPLETED, NO_SHOW
 from appointments.tests.conftest import TUESDAY_NINE, book
-from appointments.tests.support import locks
+from appointments.tests.support import locks, raw_mail_to
 from audit import repository as audit_log
-from tests.support import mail_to, sign_in
+from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,9 @@ def _html(response) -> str:
     return response.content.decode()
 
 
-def test_it_shows_todays_appointments_in_clinic_time_with_a_link_to_each_chart(client, doctor_hours, clinic_clock):
+def test_it_shows_todays_appointments_in_clinic_time_with_a_link_to_each_chart(
+    client, doctor_hours, clinic_clock
+):
     cast = doctor_hours
     first = book(cast.patient, cast.doctor, reason="A persistent cough").appointment
     book(cast.other_patient, cast.doctor, TUESDAY_NINE + timedelta(days=1), reason="Wednesday visit")
@@ -33,7 +35,9 @@ def test_it_shows_todays_appointments_in_clinic_time_with_a_link_to_each_chart(c
     assert f'href="/doctor/patients/{first.patient_id}/"' in page
     assert "Wednesday visit" not in page
     assert 'href="/doctor/patients/"' in page and 'href="/doctor/availability/"' in page
-    [event] = [e for e in audit_log.list_by("userId", cast.doctor.sub)[0] if e.action == "appointment.schedule"]
+    [event] = [
+        e for e in audit_log.list_by("userId", cast.doctor.sub)[0] if e.action == "appointment.schedule"
+    ]
     assert event.detail == {"patient_ids": [cast.patient.sub]}
 
 
@@ -59,27 +63,39 @@ def test_an_unreadable_date_shows_today(client, doctor_hours):
     assert response.status_code == 200 and "Today, Monday 2 March 2026" in _html(response)
 
 
-def test_a_doctor_cancels_with_a_reason_from_the_schedule_and_the_patient_is_emailed(client, doctor_hours, local_stack):
+def test_a_doctor_cancels_with_a_reason_from_the_schedule_and_the_patient_is_emailed(
+    client, doctor_hours, local_stack
+):
     cast = doctor_hours
     appointment = book(cast.patient, cast.doctor).appointment
     sign_in(client, cast.doctor.email)
 
-    response = client.post(f"/doctor/appointments/{appointment.appointment_id}/cancel/", {"reason": "I am unwell"})
+    response = client.post(
+        f"/doctor/appointments/{appointment.appointment_id}/cancel/", {"reason": "I am unwell"}
+    )
 
     assert response.status_code == 302 and response["Location"] == "/doctor/?start=2026-03-03"
     stored = repository.get(appointment.appointment_id)
     assert (stored.status, stored.cancel_reason) == (CANCELLED, "I am unwell")
     assert locks() == {}
-    assert any("I am unwell" in m["body"] for m in mail_to(local_stack, cast.patient.email))
+    assert any(
+        "I am unwell" in m.get_body(preferencelist=("plain",)).get_content()
+        for m in raw_mail_to(local_stack, cast.patient.email)
+    )
     page = _html(client.get(response["Location"]))
     assert "Cancelled" in page and "patient has been emailed" in page
 
 
 @pytest.mark.parametrize(
     "reason, message",
-    [("", "Give the patient a reason for cancelling."), ("x" * 501, "Keep the reason to 500 characters or fewer.")],
+    [
+        ("", "Give the patient a reason for cancelling."),
+        ("x" * 501, "Keep the reason to 500 characters or fewer."),
+    ],
 )
-def test_it_refuses_a_cancel_without_a_usable_reason_with_a_field_error(client, doctor_hours, reason, message):
+def test_it_refuses_a_cancel_without_a_usable_reason_with_a_field_error(
+    client, doctor_hours, reason, message
+):
     cast = doctor_hours
     appointment = book(cast.patient, cast.doctor).appointment
     sign_in(client, cast.doctor.email)
@@ -88,7 +104,11 @@ def test_it_refuses_a_cancel_without_a_usable_reason_with_a_field_error(client, 
 
     assert response.status_code == 200
     page = _html(response)
-    assert message in page and 'id="reason-error"' in page and 'aria-describedby="reason-hint reason-error"' in page
+    assert (
+        message in page
+        and 'id="reason-error"' in page
+        and 'aria-describedby="reason-hint reason-error"' in page
+    )
     assert repository.get(appointment.appointment_id).is_booked
 
 
@@ -118,7 +138,9 @@ def test_another_doctor_gets_a_404_and_the_attempt_is_audited(client, doctor_hou
     clinic_clock.moment = appointment.start + timedelta(minutes=5)
     sign_in(client, cast.other_doctor.email)
 
-    response = client.post(f"/doctor/appointments/{appointment.appointment_id}/{action}/", {"reason": "not mine"})
+    response = client.post(
+        f"/doctor/appointments/{appointment.appointment_id}/{action}/", {"reason": "not mine"}
+    )
 
     assert response.status_code == 404
     assert repository.get(appointment.appointment_id).is_booked

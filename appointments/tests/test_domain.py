@@ -1,6 +1,6 @@
 """The slot grid, its time zone handling and the availability rules, without AWS."""
 
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +29,7 @@ SUNDAY = 6
 # 2026: clocks go forward on Sunday 8 March and back on Sunday 1 November.
 BEFORE_SPRING = date(2026, 3, 2)  # a Monday, EST (UTC-5)
 AFTER_SPRING = date(2026, 3, 9)  # the next Monday, EDT (UTC-4)
-UTC = timezone.utc
+UTC = UTC
 
 
 def mornings(slot_minutes=30, breaks=()):
@@ -68,7 +68,11 @@ def test_it_leaves_out_slots_that_overlap_a_break():
     slots = slots_on(mornings(breaks=(Break(time(10), time(10, 30)),)), BEFORE_SPRING, NEW_YORK)
 
     assert [slot.start.astimezone(NEW_YORK).strftime("%H:%M") for slot in slots] == [
-        "09:00", "09:30", "10:30", "11:00", "11:30"
+        "09:00",
+        "09:30",
+        "10:30",
+        "11:00",
+        "11:30",
     ]
 
 
@@ -117,7 +121,10 @@ def test_overlapping_bookings_of_different_lengths_share_lock_units():
     start = datetime(2026, 3, 2, 14, 0, tzinfo=UTC)
     hour = lock_ids(provider_id="doc", patient_id="a", start=start, end=start + timedelta(minutes=60))
     later_quarter = lock_ids(
-        provider_id="doc", patient_id="b", start=start + timedelta(minutes=45), end=start + timedelta(minutes=60)
+        provider_id="doc",
+        patient_id="b",
+        start=start + timedelta(minutes=45),
+        end=start + timedelta(minutes=60),
     )
 
     assert set(hour) & set(later_quarter)
@@ -150,4 +157,7 @@ def test_it_refuses_overlapping_hours_on_the_same_day():
 
     problems = availability_problems(availability)
 
-    assert [(p.kind, p.position, p.field) for p in problems] == [("rules", 1, "start"), ("extra_hours", 0, "start")]
+    assert [(p.kind, p.position, p.field) for p in problems] == [
+        ("rules", 1, "start"),
+        ("extra_hours", 0, "start"),
+    ]

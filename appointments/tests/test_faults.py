@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from appointments import repository, services
+from appointments import repository
+from appointments.booking.services import appointment_cancel, appointment_reschedule
 from appointments.domain import new_booking_id
-from appointments.tests.conftest import TUESDAY_NINE, book, request_as
+from appointments.tests.conftest import TUESDAY_NINE, as_actor, book
 from appointments.tests.support import appointments, locks, raw_mail_to
-from patients import repository as patients
+from medisecure.identity.actors import NO_REQUEST
+from patients.care_team.selectors import care_team_member_get
 from tests.faults import SimulatedCrash, at_send
 
 pytestmark = pytest.mark.django_db
@@ -33,17 +35,19 @@ def test_a_booking_cut_off_at_its_transaction_leaves_nothing_and_a_retry_books_o
         book(cast.other_patient, cast.doctor, booking_id=booking_id)
 
     assert appointments() == [] and locks() == {}
-    assert patients.care_team_get(patient_id=cast.other_patient.sub, provider_id=cast.doctor.sub) is None
+    assert care_team_member_get(patient_id=cast.other_patient.sub, provider_id=cast.doctor.sub) is None
 
     book(cast.other_patient, cast.doctor, booking_id=booking_id)
 
     [appointment] = appointments()
     assert appointment.appointment_id == booking_id
     assert sorted(locks()) == sorted(appointment.lock_ids)
-    assert patients.care_team_get(patient_id=cast.other_patient.sub, provider_id=cast.doctor.sub) is not None
+    assert care_team_member_get(patient_id=cast.other_patient.sub, provider_id=cast.doctor.sub) is not None
 
 
-def test_a_booking_cut_off_before_its_email_stands_and_a_retry_emails_without_booking_again(doctor_hours, local_stack):
+def test_a_booking_cut_off_before_its_email_stands_and_a_retry_emails_without_booking_again(
+    doctor_hours, local_stack
+):
     cast = doctor_hours
     booking_id = new_booking_id()
 
@@ -62,8 +66,11 @@ def test_a_booking_cut_off_before_its_email_stands_and_a_retry_emails_without_bo
 
 
 def _move(cast, appointment, start):
-    return services.appointment_reschedule(
-        request=request_as(cast.patient), appointment_id=appointment.appointment_id, start=start,
+    return appointment_reschedule(
+        actor=as_actor(cast.patient),
+        audit=NO_REQUEST,
+        appointment_id=appointment.appointment_id,
+        start=start,
         expected_version=appointment.version,
     )
 
@@ -106,7 +113,11 @@ def test_a_reschedule_cut_off_before_its_email_stands_and_a_retry_changes_nothin
 def test_a_cancel_cut_off_at_its_transaction_keeps_the_booking_and_a_retry_cancels_once(doctor_hours):
     cast = doctor_hours
     appointment = book(cast.patient, cast.doctor).appointment
-    cancel = lambda: services.appointment_cancel(request=request_as(cast.patient), appointment_id=appointment.appointment_id)  # noqa: E731
+
+    def cancel():
+        return appointment_cancel(
+            actor=as_actor(cast.patient), audit=NO_REQUEST, appointment_id=appointment.appointment_id
+        )
 
     with at_send("dynamodb", crash_at("TransactWriteItems")), pytest.raises(SimulatedCrash):
         cancel()

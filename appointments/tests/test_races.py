@@ -10,11 +10,16 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from appointments import repository, services
+from appointments import repository
+from appointments.availability import repository as availability_repository
+from appointments.booking.domain import SlotTaken
+from appointments.booking.services import appointment_reschedule
 from appointments.domain import Availability, ExtraHours, WeeklyRule
-from appointments.tests.conftest import TUESDAY_NINE, book, request_as
+from appointments.tests.conftest import TUESDAY_NINE, as_actor, book
 from appointments.tests.support import appointments, booked, locks
-from audit.services import audit_record
+from audit.services import audit_event_add
+from medisecure.identity.actors import NO_REQUEST
+from medisecure.unit_of_work import Transaction
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +35,7 @@ def race(*attempts):
         barrier.wait()
         try:
             attempt()
-        except services.SlotTaken:
+        except SlotTaken:
             return "taken"
         return "won"
 
@@ -76,8 +81,10 @@ def _overlapping_lengths(doctor):
         extra_hours=(ExtraHours(date(2026, 3, 3), time(9, 15), time(10), 15),),
         version=1,
     )
-    entry = repository.availability_save_entry(availability, expected_version=0)
-    audit_record(request=request_as(doctor), action="availability.update", outcome="allowed", with_writes=[entry])
+    tx = Transaction()
+    availability_repository.availability_save_add(tx, availability, expected_version=0)
+    audit_event_add(tx, actor=as_actor(doctor), audit=NO_REQUEST, action="availability.update")
+    tx.commit()
 
 
 def test_overlapping_slots_of_different_lengths_are_booked_once(cast, clinic_clock):
@@ -86,9 +93,12 @@ def test_overlapping_slots_of_different_lengths_are_booked_once(cast, clinic_clo
     # 09:00-10:00 and 09:30-09:45 share the units from 09:30.
     starts = [TUESDAY_NINE, TUESDAY_NINE + timedelta(minutes=30)]
 
-    outcomes = race(*[
-        lambda person=people[n % 2], start=starts[n % 2]: book(person, cast.doctor, start) for n in range(THREADS)
-    ])
+    outcomes = race(
+        *[
+            lambda person=people[n % 2], start=starts[n % 2]: book(person, cast.doctor, start)
+            for n in range(THREADS)
+        ]
+    )
 
     assert sorted(outcomes) == ["taken"] * (THREADS - 1) + ["won"]
     [winner] = appointments()
@@ -106,8 +116,11 @@ def test_a_reschedule_racing_a_booking_for_its_target_leaves_one_owner_and_never
         moving = book(cast.patient, cast.doctor, old).appointment
 
         def move():
-            services.appointment_reschedule(
-                request=request_as(cast.patient), appointment_id=moving.appointment_id, start=target,
+            appointment_reschedule(
+                actor=as_actor(cast.patient),
+                audit=NO_REQUEST,
+                appointment_id=moving.appointment_id,
+                start=target,
                 expected_version=moving.version,
             )
 
@@ -124,5 +137,7 @@ def test_a_reschedule_racing_a_booking_for_its_target_leaves_one_owner_and_never
         else:
             # the booking won: the patient keeps the old time and its locks
             assert mine.start == old
-            assert {lock for lock, holder in held.items() if holder == mine.appointment_id} == set(mine.lock_ids)
+            assert {lock for lock, holder in held.items() if holder == mine.appointment_id} == set(
+                mine.lock_ids
+            )
         assert set(held.values()) <= {a.appointment_id for a in booked()}

@@ -9,16 +9,22 @@ from types import SimpleNamespace
 import pytest
 from django.core.management import call_command
 
-from appointments import services
-from appointments.tests.conftest import TUESDAY_NINE, book, request_as
+from appointments.booking.services import appointment_cancel, appointment_reschedule
+from appointments.reminders.services import appointment_reminders_send
+from appointments.tests.conftest import TUESDAY_NINE, as_actor, book
 from appointments.tests.support import raw_mail_to
+from medisecure.identity.actors import NO_REQUEST, system_actor
 from tests.faults import SimulatedCrash, at_send, json_error
 
 pytestmark = pytest.mark.django_db
 
 
 def reminders(local_stack, person):
-    return [message for message in raw_mail_to(local_stack, person.email) if message["Subject"].startswith("Reminder")]
+    return [
+        message
+        for message in raw_mail_to(local_stack, person.email)
+        if message["Subject"].startswith("Reminder")
+    ]
 
 
 def _run(*options) -> str:
@@ -46,7 +52,9 @@ def test_it_reminds_each_patient_due_once_however_often_it_runs(two_bookings_tom
 
     assert "Sent 1 reminders" in first and "Sent 0 reminders; 1 were already sent" in second
     [message] = reminders(local_stack, cast.patient)
-    assert "Tuesday 3 March 2026 at 9:00 AM (EST)" in message.get_body(preferencelist=("plain",)).get_content()
+    assert (
+        "Tuesday 3 March 2026 at 9:00 AM (EST)" in message.get_body(preferencelist=("plain",)).get_content()
+    )
     assert reminders(local_stack, cast.other_patient) == []
 
 
@@ -56,7 +64,9 @@ def test_two_copies_running_at_once_send_each_reminder_once(two_bookings_tomorro
 
     def run():
         barrier.wait()
-        services.appointment_reminders_send(within=timedelta(hours=24))
+        appointment_reminders_send(
+            actor=system_actor("send_reminders"), audit=NO_REQUEST, within=timedelta(hours=24)
+        )
 
     threads = [threading.Thread(target=run) for _ in range(4)]
     for thread in threads:
@@ -87,11 +97,16 @@ def test_a_moved_appointment_is_reminded_of_its_new_time_and_a_cancelled_one_nev
     due, later = two_bookings_tomorrow.due, two_bookings_tomorrow.later
     _run()
     clinic_clock.moment = due.start - timedelta(days=2)
-    services.appointment_reschedule(
-        request=request_as(cast.patient), appointment_id=due.appointment_id, start=due.start + timedelta(days=1),
+    appointment_reschedule(
+        actor=as_actor(cast.patient),
+        audit=NO_REQUEST,
+        appointment_id=due.appointment_id,
+        start=due.start + timedelta(days=1),
         expected_version=due.version,
     )
-    services.appointment_cancel(request=request_as(cast.other_patient), appointment_id=later.appointment_id)
+    appointment_cancel(
+        actor=as_actor(cast.other_patient), audit=NO_REQUEST, appointment_id=later.appointment_id
+    )
     clinic_clock.moment = due.start + timedelta(hours=1)
 
     _run("--within-hours", "48")  # both the new time and the cancelled one

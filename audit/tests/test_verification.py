@@ -2,7 +2,7 @@
 swapped pair; and passes an untouched trail, however many wrote it at once."""
 
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
@@ -11,15 +11,16 @@ from django.core.management.base import CommandError
 
 from audit import repository
 from audit.domain import ALLOWED, timestamp_bound
-from audit.review import audit_verify
+from audit.selectors import audit_verify
 from audit.services import Actor, audit_record
 from medisecure import aws as aws_clients
 from medisecure import dynamo
+from medisecure.identity.actors import NO_REQUEST
 from medisecure.tables import AUDIT_LOGS
 
 OPERATOR = Actor(user_id="system:test", role="operator")
 pytestmark = pytest.mark.django_db
-TODAY = datetime.now(timezone.utc).date()
+TODAY = datetime.now(UTC).date()
 SINCE = timestamp_bound(TODAY - timedelta(days=1), end=False)
 UNTIL = timestamp_bound(TODAY + timedelta(days=1), end=True)
 
@@ -30,7 +31,10 @@ def one_chain(settings):
 
 
 def _write(count):
-    return [audit_record(actor=OPERATOR, action=f"test.event_{n}", outcome=ALLOWED) for n in range(count)]
+    return [
+        audit_record(actor=OPERATOR, audit=NO_REQUEST, action=f"test.event_{n}", outcome=ALLOWED)
+        for n in range(count)
+    ]
 
 
 def _raw(event):
@@ -45,7 +49,7 @@ def _put_raw(item):
 
 
 def _verify():
-    return audit_verify(since=SINCE, until=UNTIL, actor=OPERATOR)
+    return audit_verify(since=SINCE, until=UNTIL, actor=OPERATOR, audit=NO_REQUEST)
 
 
 def test_an_untouched_trail_verifies(aws, one_chain):
@@ -66,7 +70,10 @@ def test_it_names_a_deleted_event(aws, one_chain):
     verdict = _verify()
 
     assert [(f.kind, f.chain_seq) for f in verdict.findings] == [("missing", 3)]
-    assert events[1].event_id in verdict.findings[0].message and events[3].event_id in verdict.findings[0].message
+    assert (
+        events[1].event_id in verdict.findings[0].message
+        and events[3].event_id in verdict.findings[0].message
+    )
 
 
 def test_it_names_the_newest_event_when_it_is_deleted(aws, one_chain):
@@ -146,3 +153,28 @@ def test_audit_report_lists_every_access_to_one_patient_in_the_period(client, ca
     assert lines[1] == "when,who,role,action,outcome,what"
     assert sum("patient.home.read" in line and "patient@medisecure.test" in line for line in lines) == 2
     assert cast.other_patient.sub not in output.getvalue()
+
+
+@pytest.mark.parametrize(
+    "hostile", ['=HYPERLINK("http://evil.example")', "\x01=1+1", " =1+1", "\t=1", "@SUM(A1)"]
+)
+def test_audit_report_neutralises_spreadsheet_formulas_as_the_admin_export_does(monkeypatch, hostile):
+    from audit.domain import csv_line
+
+    row = {
+        "when": "2026-12-01T10:00:00Z",
+        "who": hostile,
+        "role": "patient",
+        "action": "x",
+        "outcome": "allowed",
+        "what": hostile,
+    }
+    monkeypatch.setattr("audit.management.commands.audit_report.audit_disclosures", lambda **kwargs: [row])
+    output = StringIO()
+
+    call_command("audit_report", "--patient", "some-patient", stdout=output)
+
+    [header, line] = output.getvalue().splitlines()[1:3]
+    assert line == csv_line(row.values()).rstrip("\r\n")
+    cells = next(__import__("csv").reader([line]))
+    assert cells[1] == "'" + hostile and cells[5] == "'" + hostile

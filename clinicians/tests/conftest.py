@@ -10,8 +10,8 @@ from dataclasses import dataclass
 import pytest
 from django.test import Client
 
-from medisecure import seeding
 from medisecure.identity.roles import Role
+from portal import seeding
 from tests.support import TEST_PASSWORD, sign_in
 
 

@@ -9,12 +9,11 @@ from datetime import timedelta
 from boto3.dynamodb.conditions import Key
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.utils import timezone
 
-from clinicians import repository
+from clinicians.applications import repository
 from medisecure import aws, dynamo
-from medisecure.models import User
 from medisecure.tables import CLINICIAN_APPLICATIONS
 
 PDF = b"%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
@@ -63,10 +62,14 @@ def submitted(email: str = "avery.applicant@example.com", **overrides):
 
 def latest_for(email: str):
     page = dynamo.query_page(
-        CLINICIAN_APPLICATIONS, Key("email").eq(email), index="EmailIndex",
-        list_name="test", newest_first=True, limit=1,
+        CLINICIAN_APPLICATIONS,
+        Key("email").eq(email),
+        index="EmailIndex",
+        list_name="test",
+        newest_first=True,
+        limit=1,
     )
-    return repository.application_get(page.items[0]["applicationId"]) if page.items else None
+    return repository.get(page.items[0]["applicationId"]) if page.items else None
 
 
 def stored_items() -> list[dict]:
@@ -76,16 +79,12 @@ def stored_items() -> list[dict]:
     return [dynamo.from_item(item) for item in response.get("Items", [])]
 
 
-def admin_request(person):
-    """A request from an admin, for calling the services from several threads
-    at once (the Django test client shares one database connection)."""
-    request = RequestFactory().post("/admin/")
-    request.user = User(username=person.sub, email=person.email, role="admin", is_staff=True, is_active=True)
-    return request
-
-
 def pool_users_with_email(email: str) -> list[dict]:
-    pages = aws.client("cognito-idp").get_paginator("list_users").paginate(UserPoolId=settings.COGNITO_USER_POOL_ID)
+    pages = (
+        aws.client("cognito-idp")
+        .get_paginator("list_users")
+        .paginate(UserPoolId=settings.COGNITO_USER_POOL_ID)
+    )
     return [
         user
         for page in pages

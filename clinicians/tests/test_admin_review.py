@@ -9,7 +9,7 @@ import requests
 from django.test import Client
 
 from audit import repository as audit_log
-from clinicians.domain import REJECT
+from clinicians.applications.domain import REJECT
 from clinicians.tests.support import PDF, submitted
 from tests.support import sign_in
 
@@ -125,13 +125,26 @@ def test_the_detail_page_shows_every_field_and_is_audited(admin_client, cast):
 
     assert response.status_code == 200
     page = response.content.decode()
-    for shown in ("Avery", "Applicant", "avery.applicant@example.com", "+1 212 555 0123", "Cardiology",
-                  "MD-204518", "New York", "1234567893", "eight years", application.application_id, "Pending"):
+    for shown in (
+        "Avery",
+        "Applicant",
+        "avery.applicant@example.com",
+        "+1 212 555 0123",
+        "Cardiology",
+        "MD-204518",
+        "New York",
+        "1234567893",
+        "eight years",
+        application.application_id,
+        "Pending",
+    ):
         assert shown in page, shown
     assert f'href="{LIST}{application.application_id}/licence-scan/"' in page
     assert "X-Amz-Signature" not in page  # the presigned link is issued only when opened
     events, _ = audit_log.list_by("action", "clinician_application.view")
-    assert [(e.user_id, e.role, e.resource_id) for e in events] == [(cast.admin.sub, "admin", application.application_id)]
+    assert [(e.user_id, e.role, e.resource_id) for e in events] == [
+        (cast.admin.sub, "admin", application.application_id)
+    ]
 
 
 @pytest.mark.parametrize("reference", ["CA-0000-0000-0000-0000", "not-a-reference", "CA-ILOU-0000-0000-0000"])
@@ -146,6 +159,7 @@ def test_the_scan_link_is_presigned_for_minutes_after_the_check_and_audited(admi
     response = admin_client.get(f"{LIST}{application.application_id}/licence-scan/")
 
     assert response.status_code == 302 and response["Cache-Control"] == "no-store"
+    assert response["X-Content-Type-Options"] == "nosniff"
     url = response["Location"]
     query = parse_qs(urlparse(url).query)
     assert query["X-Amz-Expires"] == ["300"] and "X-Amz-Signature" in query
@@ -153,7 +167,11 @@ def test_the_scan_link_is_presigned_for_minutes_after_the_check_and_audited(admi
     fetched = requests.get(url, timeout=10)
     assert fetched.status_code == 200 and fetched.content == PDF
     assert fetched.headers["Content-Type"] == "application/pdf"
-    assert f"licence-scan-{application.application_id}.pdf" in fetched.headers["Content-Disposition"]
+    disposition = fetched.headers["Content-Disposition"]
+    assert (
+        disposition.startswith("attachment;")
+        and f"licence-scan-{application.application_id}.pdf" in disposition
+    )
     events, _ = audit_log.list_by("action", "clinician_application.scan_view")
     assert [(e.user_id, e.resource_id) for e in events] == [(cast.admin.sub, application.application_id)]
 
@@ -168,7 +186,9 @@ def test_no_one_but_an_admin_gets_the_scan_link(cast, aws, who):
 
     assert response.status_code == 403 and "Location" not in response
     assert audit_log.list_by("action", "clinician_application.scan_view")[0] == []
-    assert ("access.denied", "denied") in [(e.action, e.outcome) for e in audit_log.list_by("userId", getattr(cast, who).sub)[0]]
+    assert ("access.denied", "denied") in [
+        (e.action, e.outcome) for e in audit_log.list_by("userId", getattr(cast, who).sub)[0]
+    ]
 
 
 def test_someone_signed_out_is_sent_to_sign_in_for_an_application(client, aws):

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from clinicians.domain import LICENCE_SCAN_MAX_BYTES
+from clinicians.applications.domain import LICENCE_SCAN_MAX_BYTES
 from clinicians.tests.support import JPEG, PDF, PNG, apply, stored_items
 from medisecure import aws as aws_clients
 from medisecure.uploads import OversizedUpload
@@ -50,11 +50,20 @@ def test_it_judges_the_scan_by_its_content_not_its_name(client, aws, outbox, nam
 
 @pytest.mark.parametrize(
     ("name", "content", "stored_type"),
-    [("scan.pdf", PDF, "application/pdf"), ("scan.png", PNG, "image/png"), ("photo.jpeg", JPEG, "image/jpeg"),
-     ("no-extension", PNG, "image/png"), ("claims-pdf.pdf", PNG, "image/png")],
+    [
+        ("scan.pdf", PDF, "application/pdf"),
+        ("scan.png", PNG, "image/png"),
+        ("photo.jpeg", JPEG, "image/jpeg"),
+        ("no-extension", PNG, "image/png"),
+        ("claims-pdf.pdf", PNG, "image/png"),
+    ],
 )
-def test_it_accepts_pdf_jpeg_and_png_and_stores_the_type_the_content_shows(client, aws, name, content, stored_type):
-    response = apply(client, licence_scan=SimpleUploadedFile(name, content, content_type="application/octet-stream"))
+def test_it_accepts_pdf_jpeg_and_png_and_stores_the_type_the_content_shows(
+    client, aws, name, content, stored_type
+):
+    response = apply(
+        client, licence_scan=SimpleUploadedFile(name, content, content_type="application/octet-stream")
+    )
 
     assert response.status_code == 302
     [item] = [item for item in stored_items() if "status" in item]
@@ -64,7 +73,9 @@ def test_it_accepts_pdf_jpeg_and_png_and_stores_the_type_the_content_shows(clien
 def test_it_refuses_a_scan_over_the_size_limit_without_keeping_it(client, aws, outbox):
     too_big = PDF + b"0" * LICENCE_SCAN_MAX_BYTES
 
-    response = apply(client, licence_scan=SimpleUploadedFile("licence.pdf", too_big, content_type="application/pdf"))
+    response = apply(
+        client, licence_scan=SimpleUploadedFile("licence.pdf", too_big, content_type="application/pdf")
+    )
 
     assert "larger than 5 MB" in _refused(response, "licence_scan")
     # The cap stopped keeping the bytes while the request was read: the form
@@ -77,7 +88,9 @@ def test_it_refuses_a_scan_over_the_size_limit_without_keeping_it(client, aws, o
 def test_a_scan_of_exactly_the_limit_is_accepted(client, aws):
     exactly = PDF + b"0" * (LICENCE_SCAN_MAX_BYTES - len(PDF))
 
-    response = apply(client, licence_scan=SimpleUploadedFile("licence.pdf", exactly, content_type="application/pdf"))
+    response = apply(
+        client, licence_scan=SimpleUploadedFile("licence.pdf", exactly, content_type="application/pdf")
+    )
 
     assert response.status_code == 302
 
@@ -95,7 +108,9 @@ def test_a_licence_expiring_today_is_still_valid(client, aws):
     assert apply(client, licence_expiry=timezone.localdate().isoformat()).status_code == 302
 
 
-@pytest.mark.parametrize("email", ["not-an-email", "avery@", "@example.com", "avery@example", "a b@example.com"])
+@pytest.mark.parametrize(
+    "email", ["not-an-email", "avery@", "@example.com", "avery@example", "a b@example.com"]
+)
 def test_it_refuses_a_malformed_email(client, aws, outbox, email):
     response = apply(client, email=email)
 
@@ -134,7 +149,9 @@ def test_it_refuses_an_npi_whose_check_digit_is_wrong(client, aws, outbox, npi):
     assert _nothing_stored(outbox)
 
 
-@pytest.mark.parametrize(("entered", "stored"), [("", None), ("1234 567 893", "1234567893"), ("gmc-7012345", "GMC-7012345")])
+@pytest.mark.parametrize(
+    ("entered", "stored"), [("", None), ("1234 567 893", "1234567893"), ("gmc-7012345", "GMC-7012345")]
+)
 def test_the_npi_is_optional_and_other_national_numbers_are_accepted(client, aws, entered, stored):
     assert apply(client, npi=entered).status_code == 302
 

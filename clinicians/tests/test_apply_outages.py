@@ -48,7 +48,9 @@ def storage_down():
         client.meta.events.unregister("before-send.s3", hook)
 
 
-def test_an_application_sent_while_s3_is_down_stores_nothing_and_goes_through_when_sent_again(client, aws, outbox):
+def test_an_application_sent_while_s3_is_down_stores_nothing_and_goes_through_when_sent_again(
+    client, aws, outbox
+):
     client.raise_request_exception = False
 
     with storage_down():

@@ -12,12 +12,14 @@ from django.conf import settings
 from django.test import Client
 
 from audit import repository as audit_log
-from clinicians import repository
-from clinicians.domain import APPROVE, APPROVED, APPROVING
+from clinicians import repository as providers
+from clinicians.applications import repository
+from clinicians.applications.domain import APPROVE, APPROVED, APPROVING
 from clinicians.tests.support import decide, pool_users_with_email, submitted
-from medisecure import aws, dynamo, seeding
+from medisecure import aws, dynamo
 from medisecure.identity.roles import Role
 from medisecure.tables import PROVIDERS
+from portal import seeding
 from tests.support import TEST_PASSWORD, HostedUi, authorize_redirect, local_path
 
 pytestmark = pytest.mark.django_db
@@ -78,24 +80,40 @@ def test_approval_creates_the_doctor_account_provider_and_invitation(admin_clien
 
     response = decide(admin_client, application, APPROVE)
 
-    approved = repository.application_get(application.application_id)
+    approved = repository.get(application.application_id)
     assert (approved.status, approved.version) == (APPROVED, 3)  # pending → approving → approved
     assert (approved.decided_by, approved.decided_by_email) == (cast.admin.sub, cast.admin.email)
     [user] = pool_users_with_email(application.email)
     attributes = {a["Name"]: a["Value"] for a in user["Attributes"]}
     assert user["UserStatus"] == "FORCE_CHANGE_PASSWORD"
-    assert (attributes["given_name"], attributes["family_name"], attributes["email_verified"]) == ("Avery", "Applicant", "true")
+    assert (attributes["given_name"], attributes["family_name"], attributes["email_verified"]) == (
+        "Avery",
+        "Applicant",
+        "true",
+    )
     assert approved.provider_id == attributes["sub"]
     assert _groups(application.email) == ["doctor"]
-    provider = repository.get(approved.provider_id)
+    provider = providers.get(approved.provider_id)
     assert (provider.display_name, provider.specialty) == ("Dr Avery Applicant", "Cardiology")
-    assert (provider.licence_number, provider.licence_region, provider.email) == ("MD-204518", "New York", application.email)
+    assert (provider.licence_number, provider.licence_region, provider.email) == (
+        "MD-204518",
+        "New York",
+        application.email,
+    )
     [password] = _temporary_passwords(outbox, application.email)
     assert _challenge(application.email, password) == "NEW_PASSWORD_REQUIRED"
     assert any("approved" in message for message in _messages(admin_client, response))
-    started, finished = (audit_log.list_by("action", f"clinician_application.{a}")[0] for a in ("approval_started", "approve"))
-    assert [(e.user_id, e.resource_id) for e in started + finished] == [(cast.admin.sub, application.application_id)] * 2
-    assert finished[0].detail == {"provider_id": approved.provider_id, "account": "created", "provider": "created"}
+    started, finished = (
+        audit_log.list_by("action", f"clinician_application.{a}")[0] for a in ("approval_started", "approve")
+    )
+    assert [(e.user_id, e.resource_id) for e in started + finished] == [
+        (cast.admin.sub, application.application_id)
+    ] * 2
+    assert finished[0].detail == {
+        "provider_id": approved.provider_id,
+        "account": "created",
+        "provider": "created",
+    }
 
 
 def test_the_new_doctor_signs_in_with_the_invitation_and_lands_on_the_doctor_pages(admin_client, outbox):
@@ -144,14 +162,16 @@ def _providers_for(email):
     return [provider for provider in _providers() if provider["email"] == email]
 
 
-def test_a_retry_after_the_provider_write_failed_finishes_without_duplicates(admin_client, outbox, provider_write_fault):
+def test_a_retry_after_the_provider_write_failed_finishes_without_duplicates(
+    admin_client, outbox, provider_write_fault
+):
     application = submitted()
     provider_write_fault.on = True
 
     failed = decide(admin_client, application, APPROVE)
 
     assert any("did not finish" in m and "approve it again" in m for m in _messages(admin_client, failed))
-    halfway = repository.application_get(application.application_id)
+    halfway = repository.get(application.application_id)
     assert halfway.status == APPROVING and _providers_for(application.email) == []
     [user] = pool_users_with_email(application.email)  # Cognito's part was done
     detail = admin_client.get(f"/admin/clinicians/application/{application.application_id}/").content.decode()
@@ -160,11 +180,13 @@ def test_a_retry_after_the_provider_write_failed_finishes_without_duplicates(adm
     provider_write_fault.on = False  # AWS is back; the admin approves again
     decide(admin_client, halfway, APPROVE)
 
-    approved = repository.application_get(application.application_id)
+    approved = repository.get(application.application_id)
     assert approved.status == APPROVED
     [again] = pool_users_with_email(application.email)
     assert again["Username"] == user["Username"]
-    assert [provider["providerId"] for provider in _providers_for(application.email)] == [approved.provider_id]
+    assert [provider["providerId"] for provider in _providers_for(application.email)] == [
+        approved.provider_id
+    ]
     assert _groups(application.email) == ["doctor"]
     first, latest = _temporary_passwords(outbox, application.email)
     assert _challenge(application.email, first) == "refused"
@@ -181,12 +203,14 @@ def test_an_email_that_already_has_an_account_is_linked_not_duplicated(admin_cli
     _cognito().admin_remove_user_from_group(
         UserPoolId=settings.COGNITO_USER_POOL_ID, Username=existing.email, GroupName="doctor"
     )
-    dynamo.client().delete_item(TableName=dynamo.name(PROVIDERS), Key=dynamo.to_item({"providerId": existing.sub}))
+    dynamo.client().delete_item(
+        TableName=dynamo.name(PROVIDERS), Key=dynamo.to_item({"providerId": existing.sub})
+    )
     application = submitted(existing.email)
 
     decide(admin_client, application, APPROVE)
 
-    approved = repository.application_get(application.application_id)
+    approved = repository.get(application.application_id)
     assert approved.status == APPROVED and approved.provider_id == existing.sub
     [user] = pool_users_with_email(existing.email)
     assert user["UserStatus"] == "CONFIRMED"  # their own password still works
@@ -202,9 +226,9 @@ def test_a_doctor_who_already_has_a_record_keeps_it(admin_client, cast):
 
     decide(admin_client, application, APPROVE)
 
-    approved = repository.application_get(application.application_id)
+    approved = repository.get(application.application_id)
     assert approved.status == APPROVED and approved.provider_id == cast.other_doctor.sub
-    assert repository.get(cast.other_doctor.sub).specialty == "Neurology"  # linked as it stands
+    assert providers.get(cast.other_doctor.sub).specialty == "Neurology"  # linked as it stands
     assert len(pool_users_with_email(cast.other_doctor.email)) == 1
 
 
@@ -215,7 +239,7 @@ def test_an_email_that_signs_in_as_a_patient_is_not_made_a_doctor(admin_client, 
 
     [message] = _messages(admin_client, response)
     assert "already signs in as a patient" in message
-    assert repository.application_get(application.application_id) == application
+    assert repository.get(application.application_id) == application
     assert _groups(cast.patient.email) == ["patient"]
     assert audit_log.list_by("action", "clinician_application.approval_started")[0] == []
 
@@ -234,16 +258,18 @@ def ses_unreachable():
     client.meta.events.unregister(event, refuse)
 
 
-def test_an_approval_whose_invitation_could_not_be_sent_is_finished_by_approving_again(admin_client, outbox, ses_unreachable):
+def test_an_approval_whose_invitation_could_not_be_sent_is_finished_by_approving_again(
+    admin_client, outbox, ses_unreachable
+):
     application = submitted()  # (its confirmation email is not sent either)
 
     decide(admin_client, application, APPROVE)
 
-    halfway = repository.application_get(application.application_id)
+    halfway = repository.get(application.application_id)
     assert halfway.status == APPROVING and _providers_for(application.email) == []
     ses_unreachable()  # SES is back
     decide(admin_client, halfway, APPROVE)
-    assert repository.application_get(application.application_id).status == APPROVED
+    assert repository.get(application.application_id).status == APPROVED
     [password] = _temporary_passwords(outbox, application.email)
     assert _challenge(application.email, password) == "NEW_PASSWORD_REQUIRED"
 
@@ -253,6 +279,6 @@ def test_a_failed_rejection_email_is_reported_to_the_admin_not_undone(admin_clie
 
     response = decide(admin_client, application, "reject", note="Licence not verifiable.")
 
-    assert repository.application_get(application.application_id).status == "rejected"
+    assert repository.get(application.application_id).status == "rejected"
     [message] = _messages(admin_client, response)
     assert "could not be sent" in message and application.email in message

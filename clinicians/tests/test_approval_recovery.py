@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pytest
 from botocore.exceptions import EndpointConnectionError
 
-from clinicians import repository
-from clinicians.domain import APPROVE, APPROVED, APPROVING, PENDING
+from clinicians.applications import repository
+from clinicians.applications.domain import APPROVE, APPROVED, APPROVING, PENDING
 from clinicians.tests.support import decide, pool_users_with_email, submitted
 from clinicians.tests.test_approval import _challenge, _groups, _providers_for, _temporary_passwords
 from tests import faults
@@ -36,7 +36,12 @@ class Outage:
     def __call__(self, request, operation):
         if operation == self.after:
             self.seen_after = True
-        if self.on and operation == self.operation and (self.after is None or self.seen_after) and self._carries(request):
+        if (
+            self.on
+            and operation == self.operation
+            and (self.after is None or self.seen_after)
+            and self._carries(request)
+        ):
             raise EndpointConnectionError(endpoint_url=request.url)
         return None
 
@@ -65,14 +70,14 @@ def test_an_approval_cut_short_at_a_cognito_step_is_finished_by_approving_again(
 
     messages = [str(m) for m in admin_client.get(failed["Location"]).context["messages"]]
     assert any("did not finish" in message for message in messages)
-    halfway = repository.application_get(application.application_id)
+    halfway = repository.get(application.application_id)
     assert halfway.status == APPROVING and _providers_for(application.email) == []
     assert len(pool_users_with_email(application.email)) <= 1
     assert not any("approved" in mail.subject for mail in outbox())  # no invitation to an unfinished account
 
     decide(admin_client, halfway, APPROVE)
 
-    approved = repository.application_get(application.application_id)
+    approved = repository.get(application.application_id)
     assert approved.status == APPROVED
     [user] = pool_users_with_email(application.email)
     assert user["Username"] and _groups(application.email) == ["doctor"]
@@ -81,7 +86,9 @@ def test_an_approval_cut_short_at_a_cognito_step_is_finished_by_approving_again(
     assert _challenge(application.email, password) == "NEW_PASSWORD_REQUIRED"
 
 
-def test_an_approval_whose_claim_cannot_be_written_changes_nothing_and_approves_when_repeated(admin_client, outbox):
+def test_an_approval_whose_claim_cannot_be_written_changes_nothing_and_approves_when_repeated(
+    admin_client, outbox
+):
     application = submitted()
     claim = Outage("TransactWriteItems")
     admin_client.raise_request_exception = False
@@ -91,8 +98,8 @@ def test_an_approval_whose_claim_cannot_be_written_changes_nothing_and_approves_
         claim.on = False
 
     assert refused.status_code == 503 and refused["Retry-After"]
-    assert repository.application_get(application.application_id).status == PENDING
+    assert repository.get(application.application_id).status == PENDING
     assert pool_users_with_email(application.email) == []
     decide(admin_client, application, APPROVE)
-    assert repository.application_get(application.application_id).status == APPROVED
+    assert repository.get(application.application_id).status == APPROVED
     assert len(pool_users_with_email(application.email)) == 1

@@ -7,8 +7,10 @@ import logging
 import pytest
 
 from audit import repository as audit_log
-from patients import records_repository, records_services
-from patients.tests.records_support import ALLERGY, NOTE, request_as
+from medisecure.identity.actors import NO_REQUEST
+from patients.records import repository as records_repository
+from patients.records import services as records_services
+from patients.tests.records_support import ALLERGY, NOTE, actor
 from tests.phi_markers import cast_patient_markers
 from tests.support import sign_in
 
@@ -20,7 +22,11 @@ GUESSED_PATIENT = "5f1b2c3d-0000-4000-8000-000000000000"
 @pytest.fixture
 def entry(cast):
     return records_services.chart_entry_add(
-        request=request_as(cast.doctor), patient_id=cast.patient.sub, kind="allergy", values=ALLERGY
+        actor=actor(cast.doctor),
+        audit=NO_REQUEST,
+        patient_id=cast.patient.sub,
+        kind="allergy",
+        values=ALLERGY,
     )
 
 
@@ -33,7 +39,10 @@ def _chart_writes(cast, entry):
     base = f"/doctor/patients/{cast.patient.sub}/"
     return [
         (f"{base}add/note/", NOTE),
-        (f"{base}entries/{entry.entry_id}/", {**ALLERGY, "severity": "mild", "reason": "x", "version": "1", "entry_kind": "allergy"}),
+        (
+            f"{base}entries/{entry.entry_id}/",
+            {**ALLERGY, "severity": "mild", "reason": "x", "version": "1", "entry_kind": "allergy"},
+        ),
     ]
 
 
@@ -42,7 +51,9 @@ def _denials(person):
     return [(e.action, e.outcome, e.patient_id) for e in events if e.outcome == "denied"]
 
 
-def test_a_doctor_outside_the_care_team_gets_an_audited_404_everywhere_and_writes_nothing(client, cast, entry):
+def test_a_doctor_outside_the_care_team_gets_an_audited_404_everywhere_and_writes_nothing(
+    client, cast, entry
+):
     sign_in(client, cast.other_doctor.email)
 
     for path in _chart_reads(cast, entry):
@@ -62,17 +73,29 @@ def test_guessed_and_swapped_ids_find_nothing(client, cast, entry):
     # The other doctor cares for the other patient, and tries the first
     # patient's entry under that chart, and made-up patient ids.
     from patients import repository as patients
+    from patients.care_team import repository as care_team
 
-    patients.care_team_add(
-        patient=patients.get(cast.other_patient.sub), provider_id=cast.other_doctor.sub, since="2026-01-01", reason="test"
+    care_team.link_add_if_missing(
+        patient=patients.get(cast.other_patient.sub),
+        provider_id=cast.other_doctor.sub,
+        since="2026-01-01",
+        reason="test",
     )
     sign_in(client, cast.other_doctor.email)
 
     swapped = f"/doctor/patients/{cast.other_patient.sub}/entries/{entry.entry_id}/"
     assert client.get(swapped).status_code == 404
-    assert client.post(swapped, {**ALLERGY, "severity": "mild", "reason": "x", "version": "1", "entry_kind": "allergy"}).status_code == 404
-    for path in (f"/doctor/patients/{GUESSED_PATIENT}/", f"/doctor/patients/{'x' * 500}/history/",
-                 f"/doctor/patients/{cast.other_patient.sub}/entries/not-an-entry-id/"):
+    assert (
+        client.post(
+            swapped, {**ALLERGY, "severity": "mild", "reason": "x", "version": "1", "entry_kind": "allergy"}
+        ).status_code
+        == 404
+    )
+    for path in (
+        f"/doctor/patients/{GUESSED_PATIENT}/",
+        f"/doctor/patients/{'x' * 500}/history/",
+        f"/doctor/patients/{cast.other_patient.sub}/entries/not-an-entry-id/",
+    ):
         assert client.get(path).status_code == 404, path
 
     assert records_repository.entry_get(cast.patient.sub, entry.entry_id).version == 1
@@ -101,9 +124,13 @@ def test_the_patients_own_record_urls_never_show_another_patients_record(client,
     sign_in(client, person.email)
 
     for path in (
-        "/patient/records/", f"/patient/records/?patient={cast.patient.sub}", f"/patient/records/?patient_id={cast.patient.sub}",
-        "/patient/records/download/fhir/", f"/patient/records/download/fhir/?patient={cast.patient.sub}",
-        "/patient/records/download/pdf/", "/patient/records/access/",
+        "/patient/records/",
+        f"/patient/records/?patient={cast.patient.sub}",
+        f"/patient/records/?patient_id={cast.patient.sub}",
+        "/patient/records/download/fhir/",
+        f"/patient/records/download/fhir/?patient={cast.patient.sub}",
+        "/patient/records/download/pdf/",
+        "/patient/records/access/",
     ):
         response = client.get(path)
         body = response.content.decode(errors="replace")
@@ -119,7 +146,12 @@ def test_a_chart_view_and_an_entry_creation_log_no_phi(client, cast, caplog):
     with caplog.at_level(logging.DEBUG, logger="medisecure"), caplog.at_level(logging.INFO):
         assert client.get(chart).status_code == 200
         assert client.post(f"{chart}add/note/", note).status_code == 302
-        assert client.post(f"{chart}add/vitals/", {"heart_rate": "900", "temperature_unit": "C", "weight_unit": "kg"}).status_code == 200
+        assert (
+            client.post(
+                f"{chart}add/vitals/", {"heart_rate": "900", "temperature_unit": "C", "weight_unit": "kg"}
+            ).status_code
+            == 200
+        )
         assert client.get(chart).status_code == 200
         # A refused chart: Django logs the 404, so the capture has lines to read.
         assert client.get(f"/doctor/patients/{cast.other_patient.sub}/").status_code == 404

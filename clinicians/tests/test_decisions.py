@@ -7,10 +7,21 @@ import threading
 import pytest
 
 from audit import repository as audit_log
-from clinicians import repository, services
-from clinicians.domain import APPROVE, APPROVED, NEEDS_INFORMATION, PENDING, REJECT, REJECTED, REQUEST_INFORMATION
-from clinicians.tests.support import admin_request, decide, pool_users_with_email, submitted
+from clinicians import repository as providers
+from clinicians.applications import repository, services
+from clinicians.applications.domain import (
+    APPROVE,
+    APPROVED,
+    NEEDS_INFORMATION,
+    PENDING,
+    REJECT,
+    REJECTED,
+    REQUEST_INFORMATION,
+    AlreadyDecided,
+)
+from clinicians.tests.support import decide, pool_users_with_email, submitted
 from medisecure import aws as aws_clients
+from medisecure.identity.actors import NO_REQUEST, Actor
 
 pytestmark = pytest.mark.django_db
 
@@ -35,7 +46,7 @@ def test_rejecting_needs_a_reason_and_changes_nothing_without_one(admin_client, 
     assert response.status_code == 200
     assert "reason for the rejection" in response.context["form"].errors["note"][0]
     assert 'class="errorlist' in response.content.decode()
-    assert repository.application_get(application.application_id) == application
+    assert repository.get(application.application_id) == application
     assert len(outbox()) == 1  # only the submission's confirmation
     assert _events("reject") == []
 
@@ -46,7 +57,7 @@ def test_asking_for_information_needs_a_message(admin_client):
     response = decide(admin_client, application, REQUEST_INFORMATION)
 
     assert "information you need" in response.context["form"].errors["note"][0]
-    assert repository.application_get(application.application_id).status == PENDING
+    assert repository.get(application.application_id).status == PENDING
 
 
 def test_a_rejection_emails_the_admins_reason_and_is_audited_with_it(admin_client, cast, outbox):
@@ -55,7 +66,7 @@ def test_a_rejection_emails_the_admins_reason_and_is_audited_with_it(admin_clien
     response = decide(admin_client, application, REJECT, note=REASON)
 
     assert response.status_code == 302
-    rejected = repository.application_get(application.application_id)
+    rejected = repository.get(application.application_id)
     assert (rejected.status, rejected.version, rejected.decision_note) == (REJECTED, 2, REASON)
     assert (rejected.decided_by, rejected.decided_by_email) == (cast.admin.sub, cast.admin.email)
     mail = outbox()[-1]
@@ -63,7 +74,11 @@ def test_a_rejection_emails_the_admins_reason_and_is_audited_with_it(admin_clien
     assert html.unescape(mail.body).count(REASON) == 1
     assert "<as of today>" not in mail.body  # the admin's text is escaped in the HTML part
     [event] = _events("reject")
-    assert (event.user_id, event.role, event.resource_id) == (cast.admin.sub, "admin", application.application_id)
+    assert (event.user_id, event.role, event.resource_id) == (
+        cast.admin.sub,
+        "admin",
+        application.application_id,
+    )
     assert event.detail == {"from": PENDING, "reason": REASON}
     followed = admin_client.get(response["Location"])
     assert any("rejected" in message and "emailed" in message for message in _messages(followed))
@@ -75,7 +90,7 @@ def test_asking_for_information_emails_the_admins_message(admin_client, outbox):
 
     decide(admin_client, application, REQUEST_INFORMATION, note=message)
 
-    waiting = repository.application_get(application.application_id)
+    waiting = repository.get(application.application_id)
     assert (waiting.status, waiting.decision_note) == (NEEDS_INFORMATION, message)
     mail = outbox()[-1]
     assert "More information needed" in mail.subject and message in mail.body
@@ -85,37 +100,41 @@ def test_asking_for_information_emails_the_admins_message(admin_client, outbox):
 def test_an_application_waiting_for_information_can_then_be_rejected(admin_client):
     application = submitted()
     decide(admin_client, application, REQUEST_INFORMATION, note="Send the back of the licence.")
-    waiting = repository.application_get(application.application_id)
+    waiting = repository.get(application.application_id)
 
     decide(admin_client, waiting, REJECT, note="No reply in 30 days.")
 
-    assert repository.application_get(application.application_id).status == REJECTED
+    assert repository.get(application.application_id).status == REJECTED
 
 
 @pytest.mark.parametrize("then", [APPROVE, REJECT, REQUEST_INFORMATION])
 def test_a_decided_application_cannot_be_decided_again(admin_client, cast, then):
     application = submitted()
     decide(admin_client, application, REJECT, note="Licence not verifiable.")
-    rejected = repository.application_get(application.application_id)
+    rejected = repository.get(application.application_id)
 
     response = decide(admin_client, rejected, then, note="Again.")
 
     assert response.status_code == 302
-    assert repository.application_get(application.application_id) == rejected
+    assert repository.get(application.application_id) == rejected
     message = _messages(admin_client.get(response["Location"]))[-1]
     assert f"already decided by {cast.admin.email} at " in message and "(rejected)" in message
     assert pool_users_with_email(application.email) == []
 
 
-def test_a_second_admin_with_the_page_open_sees_who_decided_first(admin_client, second_admin_client, cast, outbox):
+def test_a_second_admin_with_the_page_open_sees_who_decided_first(
+    admin_client, second_admin_client, cast, outbox
+):
     application = submitted()
-    assert second_admin_client.get(f"{LIST}{application.application_id}/").status_code == 200  # page open at version 1
+    assert (
+        second_admin_client.get(f"{LIST}{application.application_id}/").status_code == 200
+    )  # page open at version 1
     decide(admin_client, application, REJECT, note="Licence not verifiable.")
 
     response = decide(second_admin_client, application, APPROVE)
 
     [message] = _messages(second_admin_client.get(response["Location"]))
-    decided = repository.application_get(application.application_id)
+    decided = repository.get(application.application_id)
     when = decided.decided.astimezone().strftime("%Y")
     assert message.startswith(f"{application.application_id} was already decided by {cast.admin.email} at ")
     assert when in message and "Nothing was changed" in message
@@ -130,7 +149,18 @@ def test_a_tampered_decision_changes_nothing(admin_client):
     response = decide(admin_client, application, "delete", note="x")
 
     assert response.status_code == 200 and "could not be recorded" in response.content.decode()
-    assert repository.application_get(application.application_id) == application
+    assert repository.get(application.application_id) == application
+
+
+def _admin(person) -> dict:
+    """An admin deciding through the services directly, from several
+    threads at once (the Django test client shares one database connection):
+    the actor, and the email the decision records them by."""
+    return {
+        "actor": Actor(user_id=person.sub, role="admin"),
+        "audit": NO_REQUEST,
+        "actor_email": person.email,
+    }
 
 
 def _race(calls):
@@ -141,7 +171,7 @@ def _race(calls):
         barrier.wait()
         try:
             outcomes[index] = call().application.status
-        except services.AlreadyDecided as refused:
+        except AlreadyDecided as refused:
             outcomes[index] = ("refused", refused.application.decided_by)
 
     threads = [threading.Thread(target=run, args=(index, call)) for index, call in enumerate(calls)]
@@ -155,40 +185,54 @@ def _race(calls):
 @pytest.mark.parametrize("rounds", range(3))
 def test_two_admins_deciding_at_once_exactly_one_wins(cast, second_admin, rounds):
     application = submitted(f"race{rounds}@example.com")
-    first, second = admin_request(cast.admin), admin_request(second_admin)
+    first, second = _admin(cast.admin), _admin(second_admin)
 
-    outcomes = _race([
-        lambda: services.application_approve(request=first, application_id=application.application_id, expected_version=1),
-        lambda: services.application_reject(request=second, application_id=application.application_id, expected_version=1, reason="No."),
-    ])
+    outcomes = _race(
+        [
+            lambda: services.application_approve(
+                **first, application_id=application.application_id, expected_version=1
+            ),
+            lambda: services.application_reject(
+                **second, application_id=application.application_id, expected_version=1, reason="No."
+            ),
+        ]
+    )
 
     winners = [outcome for outcome in outcomes if not isinstance(outcome, tuple)]
     assert len(winners) == 1, outcomes
-    final = repository.application_get(application.application_id)
+    final = repository.get(application.application_id)
     assert final.status == winners[0]
     # The loser is told who won.
     [(_, winner_id)] = [outcome for outcome in outcomes if isinstance(outcome, tuple)]
     assert winner_id == final.decided_by
     assert len(pool_users_with_email(application.email)) == (1 if final.status == APPROVED else 0)
-    decisions = [e for e in audit_log.list_by("userId", cast.admin.sub)[0] + audit_log.list_by("userId", second_admin.sub)[0]
-                 if e.action in ("clinician_application.approval_started", "clinician_application.reject")]
+    decisions = [
+        e
+        for e in audit_log.list_by("userId", cast.admin.sub)[0]
+        + audit_log.list_by("userId", second_admin.sub)[0]
+        if e.action in ("clinician_application.approval_started", "clinician_application.reject")
+    ]
     assert len(decisions) == 1
 
 
 def test_two_admins_approving_at_once_make_one_account_and_one_doctor(cast, second_admin, outbox):
     application = submitted()
-    first, second = admin_request(cast.admin), admin_request(second_admin)
+    first, second = _admin(cast.admin), _admin(second_admin)
 
-    outcomes = _race([
-        lambda: services.application_approve(request=request, application_id=application.application_id, expected_version=1)
-        for request in (first, second)
-    ])
+    outcomes = _race(
+        [
+            lambda: services.application_approve(
+                **admin, application_id=application.application_id, expected_version=1
+            )
+            for admin in (first, second)
+        ]
+    )
 
     assert sorted(str(outcome) for outcome in outcomes).count(APPROVED) == 1
-    final = repository.application_get(application.application_id)
+    final = repository.get(application.application_id)
     assert final.status == APPROVED
     [user] = pool_users_with_email(application.email)
-    assert repository.get(final.provider_id) is not None
+    assert providers.get(final.provider_id) is not None
     assert len([mail for mail in outbox() if "approved" in mail.subject]) == 1
 
 
@@ -198,13 +242,15 @@ def test_two_admins_approving_at_once_make_one_account_and_one_doctor(cast, seco
 def test_the_action_bar_asks_for_confirmation_before_deciding(admin_client):
     first, second = submitted("one@example.com"), submitted("two@example.com")
 
-    response = admin_client.post(LIST, {"action": REJECT, "selected": [first.application_id, second.application_id]})
+    response = admin_client.post(
+        LIST, {"action": REJECT, "selected": [first.application_id, second.application_id]}
+    )
 
     assert response.status_code == 200
     page = response.content.decode()
     assert "one@example.com" in page and "two@example.com" in page and "Yes, reject" in page
     assert response.context["form"]["items"].value() == f"{first.application_id}@1 {second.application_id}@1"
-    assert repository.application_get(first.application_id).status == PENDING
+    assert repository.get(first.application_id).status == PENDING
 
 
 def test_the_action_bar_without_a_selection_changes_nothing(admin_client):
@@ -222,19 +268,24 @@ def test_rejecting_several_needs_the_reason_then_emails_each(admin_client, outbo
 
     refused = admin_client.post(f"{LIST}decide-selected/", {"decision": REJECT, "items": items, "note": ""})
     assert refused.status_code == 200 and refused.context["form"].errors["note"]
-    assert repository.application_get(first.application_id).status == PENDING
+    assert repository.get(first.application_id).status == PENDING
 
     done = admin_client.post(f"{LIST}decide-selected/", {"decision": REJECT, "items": items, "note": REASON})
 
     assert done.status_code == 302
-    assert [repository.application_get(a.application_id).status for a in (first, second)] == [REJECTED, REJECTED]
+    assert [repository.get(a.application_id).status for a in (first, second)] == [
+        REJECTED,
+        REJECTED,
+    ]
     rejections = [mail for mail in outbox() if "Your application" in mail.subject]
     assert sorted(mail.to[0] for mail in rejections) == ["one@example.com", "two@example.com"]
     assert all(REASON in html.unescape(mail.body) for mail in rejections)
     assert len(_events("reject")) == 2
 
 
-def test_approving_several_reports_the_ones_already_decided(admin_client, second_admin_client, cast, second_admin):
+def test_approving_several_reports_the_ones_already_decided(
+    admin_client, second_admin_client, cast, second_admin
+):
     first, second = submitted("one@example.com"), submitted("two@example.com")
     items = f"{first.application_id}@1 {second.application_id}@1"
     decide(second_admin_client, second, REJECT, note="Not verifiable.")
@@ -242,8 +293,8 @@ def test_approving_several_reports_the_ones_already_decided(admin_client, second
     response = admin_client.post(f"{LIST}decide-selected/", {"decision": APPROVE, "items": items})
 
     messages = _messages(admin_client.get(response["Location"]))
-    assert repository.application_get(first.application_id).status == APPROVED
-    assert repository.application_get(second.application_id).status == REJECTED
+    assert repository.get(first.application_id).status == APPROVED
+    assert repository.get(second.application_id).status == REJECTED
     assert any(m.startswith(f"{first.application_id} approved") for m in messages)
     assert any(f"{second.application_id} was already decided by {second_admin.email}" in m for m in messages)
 
@@ -253,11 +304,14 @@ def test_asking_several_for_information(admin_client, outbox):
 
     admin_client.post(
         f"{LIST}decide-selected/",
-        {"decision": REQUEST_INFORMATION, "items": f"{first.application_id}@1 {second.application_id}@1",
-         "note": "Please send proof of malpractice insurance."},
+        {
+            "decision": REQUEST_INFORMATION,
+            "items": f"{first.application_id}@1 {second.application_id}@1",
+            "note": "Please send proof of malpractice insurance.",
+        },
     )
 
-    assert {repository.application_get(a.application_id).status for a in (first, second)} == {NEEDS_INFORMATION}
+    assert {repository.get(a.application_id).status for a in (first, second)} == {NEEDS_INFORMATION}
     assert len([mail for mail in outbox() if "More information" in mail.subject]) == 2
 
 
@@ -273,7 +327,7 @@ def test_a_decision_landing_between_anothers_read_and_write_wins(cast, second_ad
     the second admin's rejection is slipped in after the first admin's
     approval has read the application and just before its write is sent."""
     application = submitted()
-    first, second = admin_request(cast.admin), admin_request(second_admin)
+    first, second = _admin(cast.admin), _admin(second_admin)
     client = aws_clients.client("dynamodb")
     slipped_in = []
 
@@ -283,18 +337,20 @@ def test_a_decision_landing_between_anothers_read_and_write_wins(cast, second_ad
         if not slipped_in and target.endswith(b"TransactWriteItems") and b'"approving"' in request.body:
             slipped_in.append(True)
             services.application_reject(
-                request=second, application_id=application.application_id, expected_version=1, reason="No."
+                **second, application_id=application.application_id, expected_version=1, reason="No."
             )
 
     client.meta.events.register("before-send.dynamodb", reject_first)
     try:
-        with pytest.raises(services.AlreadyDecided) as refused:
-            services.application_approve(request=first, application_id=application.application_id, expected_version=1)
+        with pytest.raises(AlreadyDecided) as refused:
+            services.application_approve(
+                **first, application_id=application.application_id, expected_version=1
+            )
     finally:
         client.meta.events.unregister("before-send.dynamodb", reject_first)
 
     assert slipped_in
     assert refused.value.application.decided_by == second_admin.sub
-    final = repository.application_get(application.application_id)
+    final = repository.get(application.application_id)
     assert (final.status, final.version) == (REJECTED, 2)
     assert pool_users_with_email(application.email) == []

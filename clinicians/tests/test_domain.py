@@ -3,7 +3,7 @@ file signatures and the decision state machine."""
 
 import pytest
 
-from clinicians.domain import (
+from clinicians.applications.domain import (
     APPROVE,
     APPROVED,
     APPROVING,
@@ -48,8 +48,16 @@ def test_references_are_random_unambiguous_and_recognised():
 
 @pytest.mark.parametrize(
     ("head", "content_type"),
-    [(b"%PDF-1.7\n", "application/pdf"), (b"\x89PNG\r\n\x1a\n\x00", "image/png"), (b"\xff\xd8\xff\xe1", "image/jpeg"),
-     (b"GIF89a", None), (b"<svg", None), (b"PK\x03\x04", None), (b"", None), (b"%PD", None)],
+    [
+        (b"%PDF-1.7\n", "application/pdf"),
+        (b"\x89PNG\r\n\x1a\n\x00", "image/png"),
+        (b"\xff\xd8\xff\xe1", "image/jpeg"),
+        (b"GIF89a", None),
+        (b"<svg", None),
+        (b"PK\x03\x04", None),
+        (b"", None),
+        (b"%PD", None),
+    ],
 )
 def test_the_scan_type_comes_from_the_first_bytes(head, content_type):
     assert licence_scan_type(head) == content_type

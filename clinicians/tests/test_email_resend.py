@@ -8,8 +8,8 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from audit import repository as audit_log
-from clinicians import repository
-from clinicians.domain import REJECT, REQUEST_INFORMATION
+from clinicians.applications import repository
+from clinicians.applications.domain import REJECT, REQUEST_INFORMATION
 from clinicians.tests.support import decide, submitted
 from tests import faults
 from tests.support import sign_in
@@ -25,8 +25,13 @@ def _messages(client, response) -> list[str]:
     return [str(m) for m in client.get(response["Location"]).context["messages"]]
 
 
-@pytest.mark.parametrize("decision,note", [(REJECT, "Licence not verifiable."), (REQUEST_INFORMATION, "Please send a clearer scan.")])
-def test_a_decision_email_that_could_not_go_is_sent_again_from_the_application(client, cast, outbox, decision, note):
+@pytest.mark.parametrize(
+    "decision,note",
+    [(REJECT, "Licence not verifiable."), (REQUEST_INFORMATION, "Please send a clearer scan.")],
+)
+def test_a_decision_email_that_could_not_go_is_sent_again_from_the_application(
+    client, cast, outbox, decision, note
+):
     application = submitted()
     sign_in(client, cast.admin.email)
     with faults.at_send("sesv2", _refuse):
@@ -42,7 +47,11 @@ def test_a_decision_email_that_could_not_go_is_sent_again_from_the_application(c
     [mail] = [mail for mail in outbox() if note in mail.body]
     assert mail.to == [application.email] and application.application_id in mail.subject
     [event] = audit_log.list_by("action", "clinician_application.email_resent")[0]
-    assert (event.outcome, event.user_id, event.resource_id) == ("allowed", cast.admin.sub, application.application_id)
+    assert (event.outcome, event.user_id, event.resource_id) == (
+        "allowed",
+        cast.admin.sub,
+        application.application_id,
+    )
     assert note not in str(event.detail)
 
 
@@ -50,13 +59,13 @@ def test_resending_while_ses_is_still_down_says_so_and_changes_nothing(client, c
     application = submitted()
     sign_in(client, cast.admin.email)
     decide(client, application, REJECT, note="Licence not verifiable.")
-    before = repository.application_get(application.application_id)
+    before = repository.get(application.application_id)
 
     with faults.at_send("sesv2", _refuse):
         resent = client.post(f"/admin/clinicians/application/{application.application_id}/resend-email/")
 
     assert "could not be sent again" in _messages(client, resent)[-1]
-    assert repository.application_get(application.application_id) == before
+    assert repository.get(application.application_id) == before
     [event] = audit_log.list_by("action", "clinician_application.email_resent")[0]
     assert event.outcome == "failed"
 

@@ -13,7 +13,13 @@ from tests.support import mail_to, sign_in
 
 pytestmark = pytest.mark.django_db
 
-JORDAN = {"given_name": "Jordan", "family_name": "Example", "date_of_birth": "1985-04-12", "reason": "Unconscious in A&E"}
+JORDAN = {
+    "given_name": "Jordan",
+    "family_name": "Example",
+    "date_of_birth": "1985-04-12",
+    "identifier": "0147",
+    "reason": "Unconscious in A&E",
+}
 
 
 @pytest.fixture
@@ -26,7 +32,9 @@ def _chart(cast):
     return f"/doctor/patients/{cast.patient.sub}/"
 
 
-def test_a_doctor_outside_the_care_team_opens_the_chart_after_breaking_the_glass(other_doctor_client, cast, settings, local_stack):
+def test_a_doctor_outside_the_care_team_opens_the_chart_after_breaking_the_glass(
+    other_doctor_client, cast, settings, local_stack
+):
     settings.EMERGENCY_ACCESS_NOTIFY = ["admin@medisecure.test", "privacy@medisecure.test"]
     assert other_doctor_client.get(_chart(cast)).status_code == 404
 
@@ -49,15 +57,19 @@ def test_it_requires_a_reason_and_the_exact_name_and_date_of_birth(other_doctor_
     no_reason = other_doctor_client.post("/doctor/patients/emergency/", {**JORDAN, "reason": ""})
     assert no_reason.status_code == 200 and "This field is required." in no_reason.content.decode()
 
-    wrong_birth = other_doctor_client.post("/doctor/patients/emergency/", {**JORDAN, "date_of_birth": "1985-04-13"})
-    assert "No single patient has exactly that name and date of birth" in wrong_birth.content.decode()
+    wrong_birth = other_doctor_client.post(
+        "/doctor/patients/emergency/", {**JORDAN, "date_of_birth": "1985-04-13"}
+    )
+    assert "No single patient has exactly that name, date of birth" in wrong_birth.content.decode()
 
     near_name = other_doctor_client.post("/doctor/patients/emergency/", {**JORDAN, "family_name": "Exampl"})
     assert "No single patient" in near_name.content.decode()
     assert other_doctor_client.get(_chart(cast)).status_code == 404
 
 
-def test_the_grant_expires_after_the_configured_time_whatever_the_table_still_holds(other_doctor_client, cast, settings, monkeypatch):
+def test_the_grant_expires_after_the_configured_time_whatever_the_table_still_holds(
+    other_doctor_client, cast, settings, monkeypatch
+):
     settings.EMERGENCY_ACCESS_MINUTES = 30
     other_doctor_client.post("/doctor/patients/emergency/", JORDAN)
     assert other_doctor_client.get(_chart(cast)).status_code == 200
@@ -92,3 +104,16 @@ def test_the_admin_reviews_every_grant(other_doctor_client, cast):
     assert page.status_code == 200
     assert "Dr Drew Elsewhere" in body and "Jordan Example" in body and "Unconscious in A&amp;E" in body
     assert f"patient={cast.patient.sub}" in body
+
+
+def test_a_second_grant_while_the_first_runs_is_refused_by_its_write_and_sent_to_the_chart(
+    other_doctor_client, cast
+):
+    assert other_doctor_client.post("/doctor/patients/emergency/", JORDAN).status_code == 302
+
+    again = other_doctor_client.post("/doctor/patients/emergency/", JORDAN, follow=True)
+
+    assert again.redirect_chain[0] == (_chart(cast), 302)
+    assert "Your emergency access to this patient is still running." in again.content.decode()
+    events, _ = audit_log.list_by("patientId", cast.patient.sub)
+    assert [e.outcome for e in events if e.action == "emergency.grant"] == ["allowed"]

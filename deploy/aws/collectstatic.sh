@@ -19,4 +19,5 @@ env \
     DOCUMENTS_KMS_KEY_ID=build-only \
     DATABASE_URL=postgres://build@build.invalid/build \
     DATABASE_PASSWORD=build-only \
+    EMERGENCY_ACCESS_NOTIFY=build@build.invalid \
     python manage.py collectstatic --noinput

@@ -39,10 +39,9 @@ worker_tmp_dir = os.environ.get("GUNICORN_WORKER_TMP_DIR", "/tmp")
 # would need a writable home directory.
 control_socket_disable = True
 
-# Access log to stdout (CloudWatch). The path only, never the query string:
-# the sign-in callback carries the authorization code and state there, and
-# search pages would carry what a person typed. No referrer either, for the
-# same reason. The request id matches the portal's own log lines.
-accesslog = "-"
+# No access log: the portal writes one JSON line per request itself
+# (medisecure/observability/requests.py) naming the route, never the path,
+# whose ids identify patients, and never the query string (the sign-in
+# callback's code, what a person searched for). Errors go to stdout.
+accesslog = None
 errorlog = "-"
-access_log_format = '%(h)s "%(m)s %(U)s %(H)s" %(s)s %(B)sB %(M)sms request_id=%({x-request-id}o)s'

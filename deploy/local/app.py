@@ -13,10 +13,13 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.exceptions import HTTPException, NotFound
 
 from . import hosted_ui, outbox
+from .forgot_password import ForgotPasswordCodes
+from .revoke_token import is_revoke_token_request, revoke_token
 from .sign_in_attempts import SignInAttempts
 from .store import Store
 from .tokens import TokenSigner
 from .user_pools import UserPools
+from .write_attributes import checked_update_user_attributes, is_update_user_attributes_request
 
 RESET_PATH = "/moto-api/reset"
 
@@ -44,6 +47,7 @@ class LocalStackApp:
             signer=TokenSigner(),
             send_log=outbox.SendLog(),
             attempts=SignInAttempts(endpoint_url=base_url, region=region),
+            forgot_codes=ForgotPasswordCodes(endpoint_url=base_url, region=region),
         )
         self.hosted_ui = _create_hosted_ui(self.context)
         self.moto = DomainDispatcherApplication(create_backend_app)
@@ -52,6 +56,12 @@ class LocalStackApp:
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
             self.context.reset()
+        if is_revoke_token_request(environ):
+            return revoke_token(environ, start_response)
+        if self.context.forgot_codes.handles(environ):
+            return self.context.forgot_codes(environ, start_response, self.moto)
+        if is_update_user_attributes_request(environ):
+            return checked_update_user_attributes(environ, start_response, self.moto)
         if self._is_hosted_ui_request(environ):
             return self.hosted_ui(environ, start_response)
         if outbox.is_ses_request(environ):

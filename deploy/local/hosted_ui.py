@@ -28,6 +28,7 @@ from flask import (
     request,
 )
 
+from .forgot_password import ForgotPasswordCodes
 from .outbox import SendLog
 from .sign_in_attempts import SignInAttempts, TooManyAttempts
 from .store import AuthorizeRequest, SignIn, Store
@@ -49,6 +50,8 @@ SIGN_IN_EXPIRED = (
     "Go back to the application and sign in again."
 )
 
+FORGOT_PASSWORD_PATH = "/account/forgot-password/"
+
 blueprint = Blueprint("hosted_ui", __name__)
 
 
@@ -62,6 +65,7 @@ class StackContext:
     signer: TokenSigner
     send_log: SendLog
     attempts: SignInAttempts
+    forgot_codes: ForgotPasswordCodes
 
     def issuer(self, pool_id: str) -> str:
         return f"{self.base_url}/{pool_id}"
@@ -69,6 +73,7 @@ class StackContext:
     def reset(self) -> None:
         self.store.clear()
         self.send_log.clear()
+        self.forgot_codes.clear()
 
 
 class InvalidAuthorizeRequest(Exception):
@@ -121,9 +126,9 @@ def authorize():
         if signed_in:
             return signed_in
     if prompt == "none":
-        return redirect(_with_query(
-            authorize_request.redirect_uri, error="login_required", state=authorize_request.state
-        ))
+        return redirect(
+            _with_query(authorize_request.redirect_uri, error="login_required", state=authorize_request.state)
+        )
     csrf_token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
     sign_in_id, sign_in = context.store.start_sign_in(authorize_request, csrf_token)
     response = _step_page(sign_in_id, sign_in)
@@ -231,9 +236,7 @@ def _advance(context: StackContext, sign_in_id: str, sign_in: SignIn, result: Au
     # Cognito names the user in its challenges; later answers must use that name.
     sign_in.username = result.challenge_username or sign_in.username
     if result.challenge == "MFA_SETUP":
-        sign_in.totp_secret, sign_in.cognito_session = context.pools.start_totp_setup(
-            result.session
-        )
+        sign_in.totp_secret, sign_in.cognito_session = context.pools.start_totp_setup(result.session)
     return _step_page(sign_in_id, sign_in)
 
 
@@ -270,9 +273,7 @@ def _single_sign_on(context: StackContext, authorize_request: AuthorizeRequest) 
     if session is None or session.client_id != client.client_id:
         return None
     try:
-        access_token = context.pools.refreshed_access_token(
-            client, session.username, session.refresh_token
-        )
+        access_token = context.pools.refreshed_access_token(client, session.username, session.refresh_token)
     except SignInExpired:
         context.store.end_session(session_id)
         return None
@@ -305,6 +306,7 @@ def _redirect_with_code(
         nonce=authorize_request.nonce,
         access_token=access_token,
     )
+    claims.update(context.store.take_id_token_overrides(client.client_id))
     code = context.store.issue_code(
         client_id=client.client_id,
         redirect_uri=authorize_request.redirect_uri,
@@ -313,9 +315,7 @@ def _redirect_with_code(
         access_token=access_token,
         refresh_token=refresh_token,
     )
-    return redirect(_with_query(
-        authorize_request.redirect_uri, code=code, state=authorize_request.state
-    ))
+    return redirect(_with_query(authorize_request.redirect_uri, code=code, state=authorize_request.state))
 
 
 def _checked_authorize_request(pools: UserPools, args) -> AuthorizeRequest:
@@ -326,13 +326,9 @@ def _checked_authorize_request(pools: UserPools, args) -> AuthorizeRequest:
     if redirect_uri not in client.callback_urls:
         raise InvalidAuthorizeRequest("The redirect URI is not registered for this application.")
     if args.get("response_type") != "code":
-        raise InvalidAuthorizeRequest(
-            "Only the authorization code flow (response_type=code) is supported."
-        )
+        raise InvalidAuthorizeRequest("Only the authorization code flow (response_type=code) is supported.")
     if not client.oauth_enabled or "code" not in client.oauth_flows:
-        raise InvalidAuthorizeRequest(
-            "This application is not allowed to use the authorization code flow."
-        )
+        raise InvalidAuthorizeRequest("This application is not allowed to use the authorization code flow.")
     if not args.get("code_challenge") or args.get("code_challenge_method") != "S256":
         raise InvalidAuthorizeRequest("A PKCE code challenge with method S256 is required.")
     scope = args.get("scope", "") or " ".join(client.oauth_scopes)
@@ -413,6 +409,31 @@ def logout():
     return response
 
 
+# --- for tests ---------------------------------------------------------------
+
+
+@blueprint.post("/_local/id-token-overrides")
+def id_token_overrides():
+    """The next ID token issued to `client_id` carries these claims instead
+    (JSON: {"client_id": ..., "claims": {...}}), once. Only the local stack
+    has this: tests use it to hand the portal tokens a real pool would
+    never issue it, and check it refuses them."""
+    body = request.get_json(silent=True) or {}
+    client_id, claims = body.get("client_id", ""), body.get("claims")
+    if not isinstance(claims, dict) or _context().pools.app_client(str(client_id)) is None:
+        return _oauth_error("invalid_request", 400)
+    _context().store.override_next_id_token(str(client_id), claims)
+    return jsonify(overridden=sorted(claims))
+
+
+@blueprint.post("/_local/forgot-password-codes/expire")
+def forgot_password_codes_expire():
+    """Every password reset code in flight is past its hour: how tests
+    check that an expired code is refused. Only the local stack has this."""
+    _context().forgot_codes.expire_all()
+    return jsonify(expired=True)
+
+
 # --- helpers -----------------------------------------------------------------
 
 
@@ -435,8 +456,16 @@ def _step_page(sign_in_id: str, sign_in: SignIn, *, error: str = "", status: int
         error=error,
         totp_secret=secret,
         totp_uri=_otpauth_uri(secret, sign_in.username) if secret else "",
+        forgot_password_url=_forgot_password_url(sign_in.request.redirect_uri),
     )
     return Response(page, status=status)
+
+
+def _forgot_password_url(redirect_uri: str) -> str:
+    """The application's own forgot-password page, on the origin it signs in
+    from: it asks the pool (ForgotPassword) for the code and records the reset."""
+    parts = urlsplit(redirect_uri)
+    return urlunsplit((parts.scheme, parts.netloc, FORGOT_PASSWORD_PATH, "", ""))
 
 
 def _error_page(message: str, status: int) -> Response:

@@ -12,7 +12,7 @@ import email.policy
 import re
 import threading
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask import Blueprint, abort, current_app, render_template
 from moto.ses.models import Message, RawMessage, TemplateMessage, ses_backends
@@ -24,7 +24,7 @@ MESSAGE_ID = re.compile(rb'<MessageId>([^<]+)</MessageId>|"MessageId"\s*:\s*"([^
 # moto stores a message's HTML part when it has one, else its text part.
 HTML_TAG = re.compile(r"<(!doctype|html|body|div|p|table|br|a|span|h[1-6])\b", re.IGNORECASE)
 
-NEVER = datetime.min.replace(tzinfo=timezone.utc)
+NEVER = datetime.min.replace(tzinfo=UTC)
 
 blueprint = Blueprint("outbox", __name__)
 
@@ -58,7 +58,7 @@ class SendLog:
         if match:
             message_id = (match.group(1) or match.group(2)).decode("utf-8")
             with self._lock:
-                self._sent_at[message_id] = datetime.now(timezone.utc)
+                self._sent_at[message_id] = datetime.now(UTC)
         return [body]
 
     def sent_at(self, message_id: str) -> datetime | None:

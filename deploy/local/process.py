@@ -1,9 +1,9 @@
 """Run the local AWS stack as a child process, for tests and scripts.
 
-    stack = LocalStack().start()
-    ...  # point clients at stack.url
-    stack.reset()
-    stack.stop()
+stack = LocalStack().start()
+...  # point clients at stack.url
+stack.reset()
+stack.stop()
 """
 
 from __future__ import annotations
@@ -108,9 +108,7 @@ class LocalStack:
             if self._process.poll() is not None or time.monotonic() > deadline:
                 self.stop()
                 self._reader.join(timeout=1)  # let it collect the last words
-                raise LocalStackError(
-                    "the local AWS stack did not start:\n" + "".join(self._output)
-                )
+                raise LocalStackError("the local AWS stack did not start:\n" + "".join(self._output))
 
 
 def _free_loopback_port() -> int:

@@ -32,18 +32,17 @@ def main(argv: list[str] | None = None) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
-    from . import dynamodb_transactions
+    from . import dynamodb_streams, dynamodb_transactions
     from .app import LocalStackApp
 
     dynamodb_transactions.install()
+    dynamodb_streams.install()
 
     base_url = f"http://{_url_host(options.host)}:{options.port}"
     app = LocalStackApp(base_url=base_url, region=os.environ.get("AWS_REGION", "us-east-1"))
     # Threaded: the hosted UI calls moto's API on this same server mid-request.
     # moto's handler keeps the header spellings S3 metadata needs.
-    server = make_server(
-        options.host, options.port, app, threaded=True, request_handler=MotoRequestHandler
-    )
+    server = make_server(options.host, options.port, app, threaded=True, request_handler=MotoRequestHandler)
     print(f"{READY_MESSAGE} {base_url}", flush=True)
     try:
         server.serve_forever()

@@ -79,6 +79,7 @@ class Store:
         self._sign_ins: dict[str, SignIn] = {}
         self._sessions: dict[str, HostedSession] = {}
         self._codes: dict[str, IssuedCode] = {}
+        self._id_token_overrides: dict[str, dict] = {}
 
     def start_sign_in(self, request: AuthorizeRequest, csrf_token: str) -> tuple[str, SignIn]:
         sign_in = SignIn(
@@ -134,11 +135,23 @@ class Store:
             self._codes.pop(code, None)
         return issued
 
+    def override_next_id_token(self, client_id: str, claims: dict) -> None:
+        """Claims to put in the next ID token issued to this client, once:
+        how tests make the hosted UI hand the portal a token it must refuse
+        (another audience or issuer, expired, an access token's token_use)."""
+        with self._lock:
+            self._id_token_overrides[client_id] = dict(claims)
+
+    def take_id_token_overrides(self, client_id: str) -> dict:
+        with self._lock:
+            return self._id_token_overrides.pop(client_id, {})
+
     def clear(self) -> None:
         with self._lock:
             self._sign_ins.clear()
             self._sessions.clear()
             self._codes.clear()
+            self._id_token_overrides.clear()
 
     def _add(self, records: dict, record) -> str:
         record_id = secrets.token_urlsafe(32)

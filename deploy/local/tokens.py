@@ -15,8 +15,8 @@ import time
 import uuid
 
 import jwt
-from jwt.algorithms import RSAAlgorithm
 from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
 
 from .user_pools import UserProfile
 

@@ -49,9 +49,7 @@ class AppClient:
     def secret_hash(self, username: str) -> str | None:
         if not self.client_secret:
             return None
-        return cognito_secret_hash(
-            username, client_id=self.client_id, client_secret=self.client_secret
-        )
+        return cognito_secret_hash(username, client_id=self.client_id, client_secret=self.client_secret)
 
 
 @dataclass(frozen=True)
@@ -99,9 +97,9 @@ class UserPools:
             return None
         for pool_id in self._pool_ids():
             try:
-                found = self._api.describe_user_pool_client(
-                    UserPoolId=pool_id, ClientId=client_id
-                )["UserPoolClient"]
+                found = self._api.describe_user_pool_client(UserPoolId=pool_id, ClientId=client_id)[
+                    "UserPoolClient"
+                ]
             except ClientError as error:
                 if _code(error) == "ResourceNotFoundException":
                     continue
@@ -120,13 +118,15 @@ class UserPools:
 
     def sign_in(self, client: AppClient, username: str, password: str) -> AuthResult:
         parameters = {"USERNAME": username, "PASSWORD": password}
-        with _refusals({
-            # Both say the same thing so the form never reveals who has an account.
-            "NotAuthorizedException": WRONG_CREDENTIALS,
-            "UserNotFoundException": WRONG_CREDENTIALS,
-            "UserNotConfirmedException": "This account has not been confirmed yet.",
-            "PasswordResetRequiredException": "This account needs a password reset.",
-        }):
+        with _refusals(
+            {
+                # Both say the same thing so the form never reveals who has an account.
+                "NotAuthorizedException": WRONG_CREDENTIALS,
+                "UserNotFoundException": WRONG_CREDENTIALS,
+                "UserNotConfirmedException": "This account has not been confirmed yet.",
+                "PasswordResetRequiredException": "This account needs a password reset.",
+            }
+        ):
             answer = self._api.initiate_auth(
                 ClientId=client.client_id,
                 AuthFlow="USER_PASSWORD_AUTH",
@@ -146,9 +146,7 @@ class UserPools:
             refusals={"InvalidPasswordException": None},
         )
 
-    def answer_totp(
-        self, client: AppClient, username: str, session: str, code: str
-    ) -> AuthResult:
+    def answer_totp(self, client: AppClient, username: str, session: str, code: str) -> AuthResult:
         return self._respond(
             client,
             username,
@@ -164,27 +162,26 @@ class UserPools:
             answer = self._api.associate_software_token(Session=session)
         return answer["SecretCode"], answer["Session"]
 
-    def finish_totp_setup(
-        self, client: AppClient, username: str, session: str, code: str
-    ) -> AuthResult:
-        with _expiry(), _refusals({
-            "CodeMismatchException": WRONG_CODE,
-            "EnableSoftwareTokenMFAException": WRONG_CODE,
-        }):
+    def finish_totp_setup(self, client: AppClient, username: str, session: str, code: str) -> AuthResult:
+        with (
+            _expiry(),
+            _refusals(
+                {
+                    "CodeMismatchException": WRONG_CODE,
+                    "EnableSoftwareTokenMFAException": WRONG_CODE,
+                }
+            ),
+        ):
             verified = self._api.verify_software_token(Session=session, UserCode=code)
         return self._respond(client, username, verified["Session"], "MFA_SETUP", {})
 
-    def refreshed_access_token(
-        self, client: AppClient, username: str, refresh_token: str
-    ) -> str:
+    def refreshed_access_token(self, client: AppClient, username: str, refresh_token: str) -> str:
         """A fresh access token for a hosted session, as Cognito's SSO issues."""
         with _expiry():
             answer = self._api.initiate_auth(
                 ClientId=client.client_id,
                 AuthFlow="REFRESH_TOKEN_AUTH",
-                AuthParameters=_with_secret_hash(
-                    {"REFRESH_TOKEN": refresh_token}, client, username
-                ),
+                AuthParameters=_with_secret_hash({"REFRESH_TOKEN": refresh_token}, client, username),
             )
         return answer["AuthenticationResult"]["AccessToken"]
 
@@ -236,9 +233,7 @@ class UserPools:
     def _pool_ids(self) -> list[str]:
         pool_ids, token = [], None
         while True:
-            page = self._api.list_user_pools(
-                MaxResults=60, **({"NextToken": token} if token else {})
-            )
+            page = self._api.list_user_pools(MaxResults=60, **({"NextToken": token} if token else {}))
             pool_ids += [pool["Id"] for pool in page["UserPools"]]
             token = page.get("NextToken")
             if not token:
@@ -272,9 +267,7 @@ def _expiry():
 def _auth_result(answer: dict) -> AuthResult:
     tokens = answer.get("AuthenticationResult")
     if tokens:
-        return AuthResult(
-            access_token=tokens["AccessToken"], refresh_token=tokens.get("RefreshToken")
-        )
+        return AuthResult(access_token=tokens["AccessToken"], refresh_token=tokens.get("RefreshToken"))
     return AuthResult(
         challenge=answer["ChallengeName"],
         session=answer.get("Session"),
@@ -282,9 +275,7 @@ def _auth_result(answer: dict) -> AuthResult:
     )
 
 
-def _with_secret_hash(
-    parameters: dict[str, str], client: AppClient, username: str
-) -> dict[str, str]:
+def _with_secret_hash(parameters: dict[str, str], client: AppClient, username: str) -> dict[str, str]:
     secret_hash = client.secret_hash(username)
     return {**parameters, "SECRET_HASH": secret_hash} if secret_hash else parameters
 

@@ -1,6 +1,8 @@
 """Access rules. Every view declares one, or AccessRuleMiddleware makes it
-unreachable: `public` for pages anyone may open, `role_required(...)` for the
-rest. Denials are audited."""
+unreachable: `public` for pages anyone may open, `signed_in` for any
+signed-in person, `role_required(...)` for the rest. A wrong role raises
+RoleRefused, which the web shell's DomainErrorMiddleware audits and answers
+with the 403 page."""
 
 from __future__ import annotations
 
@@ -10,13 +12,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 from django.urls import reverse
 
-from audit.domain import DENIED
-from audit.services import audit_record
+from medisecure.errors import Forbidden
 from medisecure.identity.roles import Role
 
 ACCESS_RULE = "access_rule"
 PUBLIC = "public"
 SIGNED_IN = "signed-in"
+
+
+class RoleRefused(Forbidden):
+    """The page is not for the signed-in person's role."""
 
 
 def public(view):
@@ -49,14 +54,7 @@ def role_required(*roles: Role):
             if not user.role:
                 return render(request, "identity/not_enabled.html", status=403)
             if user.role_enum not in allowed:
-                audit_record(
-                    request=request,
-                    action="access.denied",
-                    outcome=DENIED,
-                    resource_type="page",
-                    resource_id=request.resolver_match.view_name if request.resolver_match else "",
-                )
-                return render(request, "errors/403.html", status=403)
+                raise RoleRefused
             return view(request, *args, **kwargs)
 
         setattr(wrapper, ACCESS_RULE, allowed)

@@ -6,6 +6,7 @@ plain "try again" page instead of an error."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from botocore.exceptions import BotoCoreError, ClientError
@@ -20,6 +21,14 @@ class CognitoUnavailable(Exception):
 
 class CodeMismatch(Exception):
     """A TOTP code that the user pool did not accept."""
+
+
+class UsernameTaken(Exception):
+    """The email already signs in to the pool: link its user instead of making one."""
+
+
+class PoolUserGone(Exception):
+    """The user pool no longer has this user."""
 
 
 class PasswordNotAccepted(Exception):
@@ -93,6 +102,7 @@ class PoolUser:
     email: str
     status: str
     attributes: dict
+    enabled: bool = True
 
 
 def get_pool_user(email: str) -> PoolUser | None:
@@ -111,6 +121,7 @@ def get_pool_user(email: str) -> PoolUser | None:
         email=attributes.get("email", ""),
         status=response.get("UserStatus", ""),
         attributes=attributes,
+        enabled=bool(response.get("Enabled", True)),
     )
 
 
@@ -123,9 +134,9 @@ def create_pool_user(
     signup_id: str = "",
     temporary_password: str | None = None,
 ) -> PoolUser:
-    """Create the user with a verified email. Raises UsernameExistsException's
-    ClientError when the email is taken, so callers can link instead. With a
-    temporary password, the user must choose their own at first sign-in."""
+    """Create the user with a verified email. Raises UsernameTaken when the
+    email is taken, so callers can link instead. With a temporary password,
+    the user must choose their own at first sign-in."""
     attributes = [
         {"Name": "email", "Value": email},
         {"Name": "email_verified", "Value": "true"},
@@ -144,7 +155,12 @@ def create_pool_user(
         kwargs["MessageAction"] = "SUPPRESS"
     if temporary_password:
         kwargs["TemporaryPassword"] = temporary_password
-    _client().admin_create_user(**kwargs)
+    try:
+        _client().admin_create_user(**kwargs)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "UsernameExistsException":
+            raise UsernameTaken(email) from exc
+        raise
     return get_pool_user(email)
 
 
@@ -155,11 +171,14 @@ def create_signup_user(*, email: str, given_name: str, family_name: str, signup_
     the user holding it is returned: the caller decides whether it is theirs."""
     try:
         return create_pool_user(
-            email=email, given_name=given_name, family_name=family_name, suppress_message=True, signup_id=signup_id
+            email=email,
+            given_name=given_name,
+            family_name=family_name,
+            suppress_message=True,
+            signup_id=signup_id,
         )
-    except ClientError as exc:
-        if exc.response["Error"]["Code"] != "UsernameExistsException":
-            raise
+    except UsernameTaken:
+        pass
     return get_pool_user(email)
 
 
@@ -182,14 +201,8 @@ def set_temporary_password(email: str, password: str) -> None:
     )
 
 
-def is_username_taken(error: ClientError) -> bool:
-    return error.response.get("Error", {}).get("Code") == "UsernameExistsException"
-
-
 def groups_of(email: str) -> set[str]:
-    response = _client().admin_list_groups_for_user(
-        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email
-    )
+    response = _client().admin_list_groups_for_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email)
     return {group["GroupName"] for group in response.get("Groups", [])}
 
 
@@ -199,7 +212,174 @@ def add_to_group(email: str, group: str) -> None:
     )
 
 
-def remove_from_group(email: str, group: str) -> None:
-    _client().admin_remove_user_from_group(
-        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, GroupName=group
-    )
+# --- Taking access away and giving it back (accounts.people) ----------------
+# Each is safe to repeat: disabling a disabled user, removing a group the
+# user is not in, signing out a user with no tokens all succeed.
+
+
+@contextmanager
+def _naming_a_user():
+    """A user the pool no longer has raises PoolUserGone; the network
+    failing, CognitoUnavailable."""
+    try:
+        yield
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] == "UserNotFoundException":
+            raise PoolUserGone from exc
+        raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+
+
+def pool_user_checked(username: str) -> tuple[PoolUser, set[str]]:
+    """The user and their groups, for the periodic re-check of a session.
+    Raises PoolUserGone or CognitoUnavailable."""
+    with _naming_a_user():
+        user = get_pool_user(username)
+        if user is None:
+            raise PoolUserGone
+        return user, groups_of(username)
+
+
+def disable_user(username: str) -> None:
+    with _naming_a_user():
+        _client().admin_disable_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username)
+
+
+def enable_user(username: str) -> None:
+    with _naming_a_user():
+        _client().admin_enable_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username)
+
+
+def sign_out_everywhere(username: str) -> None:
+    """Revoke every refresh token of the user and the access tokens made from
+    them (AdminUserGlobalSignOut): no app signs them in again without a password."""
+    with _naming_a_user():
+        _client().admin_user_global_sign_out(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username)
+
+
+def role_groups_set(username: str, *, group: str, role_groups: set[str]) -> None:
+    """Put the user in `group` and out of every other role group. Added
+    first: cut short between the two, the user holds two roles, which grants
+    none (roles.role_from_groups), until the change is made again."""
+    with _naming_a_user():
+        current = groups_of(username)
+        if group not in current:
+            add_to_group(username, group)
+        for other in sorted((current & role_groups) - {group}):
+            _client().admin_remove_user_from_group(
+                UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username, GroupName=other
+            )
+
+
+def mfa_reset(username: str) -> None:
+    """Turn the user's TOTP off: at their next sign-in, staff enrol again."""
+    with _naming_a_user():
+        _client().admin_set_user_mfa_preference(
+            UserPoolId=settings.COGNITO_USER_POOL_ID,
+            Username=username,
+            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        )
+
+
+def revoke_refresh_token(refresh_token: str) -> None:
+    """Revoke a refresh token of the portal's app client (RevokeToken), and
+    the access tokens made from it. A token already revoked or unknown is
+    not an error."""
+    try:
+        _client().revoke_token(
+            Token=refresh_token,
+            ClientId=settings.OIDC_RP_CLIENT_ID,
+            ClientSecret=settings.OIDC_RP_CLIENT_SECRET,
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] not in ("UnauthorizedException", "InvalidParameterException"):
+            raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+
+
+# --- Passwords the person resets or changes (accounts.recovery) -------------
+
+
+class CodeRefused(Exception):
+    """A password reset code that is wrong, expired, or spent by too many tries."""
+
+
+class CodeSendLimited(Exception):
+    """Cognito will not send another code to this address yet."""
+
+
+class WrongPassword(Exception):
+    """The current password given to a change was not the person's."""
+
+
+def forgot_password(email: str) -> None:
+    """Ask the pool to email a reset code (ForgotPassword). The pool
+    prevents user existence errors: an unknown address answers the same.
+    Raises CodeSendLimited or CognitoUnavailable."""
+    try:
+        _client().forgot_password(
+            ClientId=settings.OIDC_RP_CLIENT_ID, Username=email, SecretHash=secret_hash(email)
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("LimitExceededException", "TooManyRequestsException"):
+            raise CodeSendLimited from exc
+        if exc.response["Error"]["Code"] == "UserNotFoundException":
+            return
+        raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+
+
+def confirm_forgot_password(email: str, code: str, password: str) -> None:
+    """Set a new password with the emailed code (ConfirmForgotPassword).
+    Raises CodeRefused, PasswordNotAccepted or CognitoUnavailable."""
+    try:
+        _client().confirm_forgot_password(
+            ClientId=settings.OIDC_RP_CLIENT_ID,
+            Username=email,
+            SecretHash=secret_hash(email),
+            ConfirmationCode=code,
+            Password=password,
+        )
+    except ClientError as exc:
+        error = exc.response["Error"]["Code"]
+        if error in (
+            "CodeMismatchException",
+            "ExpiredCodeException",
+            "LimitExceededException",
+            "TooManyFailedAttemptsException",
+            "UserNotFoundException",
+        ):
+            raise CodeRefused from exc
+        if error == "InvalidPasswordException":
+            raise PasswordNotAccepted from exc
+        raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+
+
+def change_password(access_token: str, current: str, new: str) -> None:
+    """The signed-in person's own password change, with their access token
+    (ChangePassword). Raises WrongPassword, PasswordNotAccepted or CognitoUnavailable."""
+    try:
+        _client().change_password(AccessToken=access_token, PreviousPassword=current, ProposedPassword=new)
+    except ClientError as exc:
+        error = exc.response["Error"]["Code"]
+        if error == "NotAuthorizedException":
+            raise WrongPassword from exc
+        if error == "InvalidPasswordException":
+            raise PasswordNotAccepted from exc
+        if error == "LimitExceededException":
+            raise WrongPassword from exc
+        raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+
+
+def admin_reset_password(username: str) -> None:
+    """Force a reset (AdminResetUserPassword): the password stops working
+    and the person sets a new one with a code the pool emails them."""
+    with _naming_a_user():
+        _client().admin_reset_user_password(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username)

@@ -1,52 +1,12 @@
-"""Session lifetime and the fail-closed access rule."""
+"""The fail-closed access rule: a view that declares no rule is unreachable."""
 
 from __future__ import annotations
 
-import time
-
-from django.conf import settings
-from django.contrib import auth
 from django.http import Http404
 from django.shortcuts import redirect
 
-from audit.domain import ALLOWED
-from audit.services import audit_record
 from medisecure.identity.access import ACCESS_RULE
-from medisecure.identity.oidc import cognito_logout_url
-from medisecure.identity.session_keys import LAST_SEEN, MFA_ENROLMENT_REQUIRED, SIGNED_IN_AT
-
-# Writing the session on every request would cost a database write each
-# time; a minute's precision is plenty for a 15-minute idle limit.
-LAST_SEEN_RESOLUTION_SECONDS = 60
-
-
-class SessionLifetimeMiddleware:
-    """Ends a session after SESSION_IDLE_TIMEOUT_SECONDS without a request,
-    and in any case SESSION_COOKIE_AGE after sign-in."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        if request.user.is_authenticated:
-            now = time.time()
-            session = request.session
-            idle = now - session.get(LAST_SEEN, now)
-            age = now - session.get(SIGNED_IN_AT, now)
-            if idle > settings.SESSION_IDLE_TIMEOUT_SECONDS or age > settings.SESSION_COOKIE_AGE:
-                audit_record(
-                    request=request,
-                    action="auth.session_expired",
-                    outcome=ALLOWED,
-                    detail={"reason": "idle" if idle > settings.SESSION_IDLE_TIMEOUT_SECONDS else "lifetime"},
-                )
-                auth.logout(request)
-                # End the sign-in service session too, or the next "Sign in"
-                # would silently resume it on a shared computer.
-                return redirect(cognito_logout_url(reason="expired"))
-            if now - session.get(LAST_SEEN, 0) > LAST_SEEN_RESOLUTION_SECONDS:
-                session[LAST_SEEN] = now
-        return self.get_response(request)
+from medisecure.identity.session_keys import MFA_ENROLMENT_REQUIRED
 
 
 class AccessRuleMiddleware:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from urllib.parse import urlencode
 
 import jwt
@@ -22,7 +21,11 @@ from medisecure.identity.roles import STAFF_ROLES, role_from_groups
 
 logger = logging.getLogger(__name__)
 
-JWKS_CACHE_SECONDS = 3600
+# The pool's key set is kept this long, and fetched again at most once per
+# cooldown when a token names a key not in it (Cognito rotates keys; a flood
+# of tokens with made-up kids must not become a flood of fetches).
+JWKS_LIFESPAN_SECONDS = 3600
+JWKS_REFETCH_COOLDOWN_SECONDS = 60
 CLOCK_SKEW_SECONDS = 30
 
 
@@ -34,41 +37,47 @@ class SignInRefused(Exception):
         self.reason = reason
 
 
-class SignInUnavailable(Exception):
-    """The identity provider could not be reached."""
+class SigningKeysUnreachable(Exception):
+    """The user pool's key set could not be fetched: the sign-in cannot be
+    checked now, and may work later."""
 
 
-class _JwksCache:
-    """The user pool's signing keys, fetched on first use and again when a
-    token names a key we do not know (Cognito rotates keys)."""
+class _PoolSigningKeys:
+    """The user pool's signing keys through PyJWT's PyJWKClient (its key-set
+    cache with a lifespan, its timeout, one refetch on an unknown `kid` per
+    cooldown), with one client per JWKS URL: settings name the pool."""
 
     def __init__(self):
         self._lock = threading.Lock()
-        self._keys: dict[str, jwt.PyJWK] = {}
-        self._url = ""
-        self._fetched_at = 0.0
+        self._client: jwt.PyJWKClient | None = None
 
-    def key_for(self, kid: str) -> jwt.PyJWK:
+    def client(self) -> jwt.PyJWKClient:
         url = settings.OIDC_OP_JWKS_ENDPOINT
         with self._lock:
-            stale = url != self._url or time.time() - self._fetched_at > JWKS_CACHE_SECONDS
-            if stale or kid not in self._keys:
-                self._refresh(url)
-            if kid not in self._keys:
-                raise SignInRefused("unknown_signing_key")
-            return self._keys[kid]
+            if self._client is None or self._client.uri != url:
+                self._client = jwt.PyJWKClient(
+                    url,
+                    cache_jwk_set=True,
+                    lifespan=JWKS_LIFESPAN_SECONDS,
+                    timeout=settings.OIDC_TIMEOUT,
+                    cooldown_duration=JWKS_REFETCH_COOLDOWN_SECONDS,
+                )
+            return self._client
 
-    def _refresh(self, url: str) -> None:
-        response = requests.get(url, timeout=settings.OIDC_TIMEOUT)
-        response.raise_for_status()
-        keys = {}
-        for entry in response.json().get("keys", []):
-            if entry.get("kty") == "RSA" and entry.get("alg", "RS256") == "RS256" and "kid" in entry:
-                keys[entry["kid"]] = jwt.PyJWK(entry, algorithm="RS256")
-        self._keys, self._url, self._fetched_at = keys, url, time.time()
+    def key_for(self, kid: str) -> jwt.PyJWK:
+        try:
+            key = self.client().get_signing_key(kid)
+        except jwt.PyJWKClientConnectionError as exc:
+            raise SigningKeysUnreachable() from exc
+        except (jwt.PyJWKClientError, jwt.PyJWKSetError) as exc:
+            raise SignInRefused("unknown_signing_key") from exc
+        # Only the pool's RSA keys for RS256 sign its ID tokens.
+        if key.key_type != "RSA" or key.algorithm_name != "RS256":
+            raise SignInRefused("unknown_signing_key")
+        return key
 
 
-jwks = _JwksCache()
+jwks = _PoolSigningKeys()
 
 
 def verify_id_token(token: str, *, nonce: str | None) -> dict:
@@ -121,13 +130,25 @@ class CognitoOIDCBackend(OIDCAuthenticationBackend):
             return super().authenticate(request, **kwargs)
         except SignInRefused as refused:
             request.sign_in_failure = refused.reason
-        except (requests.ConnectionError, requests.Timeout, cognito.CognitoUnavailable):
+        except (
+            requests.ConnectionError,
+            requests.Timeout,
+            cognito.CognitoUnavailable,
+            SigningKeysUnreachable,
+        ):
             logger.warning("sign-in service unreachable during sign-in")
             request.sign_in_failure = "unavailable"
         except requests.HTTPError as exc:
             status = exc.response.status_code if exc.response is not None else 0
             request.sign_in_failure = "unavailable" if status >= 500 else "code_refused"
         return None
+
+    def get_token(self, payload):
+        """As the library does; the refresh token is kept on the request for
+        the callback view to put in the session (sign-out revokes it)."""
+        token_info = super().get_token(payload)
+        self.request.oidc_refresh_token = token_info.get("refresh_token") or ""
+        return token_info
 
     def verify_token(self, token, **kwargs):
         return verify_id_token(token, nonce=kwargs.get("nonce"))
@@ -139,11 +160,14 @@ class CognitoOIDCBackend(OIDCAuthenticationBackend):
         if not is_true(user_info.get("email_verified")):
             raise SignInRefused("email_not_verified")
         role = role_from_groups(payload.get("cognito:groups", []))
-        user, _created = self.UserModel.objects.get_or_create(username=payload["sub"])
+        user, created = self.UserModel.objects.get_or_create(username=payload["sub"])
+        if not created and not user.is_active:
+            # Disabled by an admin: a sign-in never turns an account back on.
+            raise SignInRefused("account_disabled")
         user.email = user_info.get("email", "")
+        user.cognito_username = str(payload.get("cognito:username") or user.cognito_username)
         user.role = role.value if role else ""
         user.is_staff = user.is_superuser = role is not None and role.value == "admin"
-        user.is_active = True
         user.set_unusable_password()
         user.save()
         self._require_mfa_enrolment_if_needed(role, access_token)
@@ -156,6 +180,12 @@ class CognitoOIDCBackend(OIDCAuthenticationBackend):
             # The callback view moves this into the session after login(),
             # which may flush the session it finds.
             self.request.mfa_enrolment_required = True
+
+    def get_user(self, user_id):
+        """The session's user, looked up at every request: one who has been
+        disabled since is nobody (signed out)."""
+        user = super().get_user(user_id)
+        return user if user is not None and user.is_active else None
 
     def filter_users_by_claims(self, claims):
         sub = claims.get("sub")
@@ -171,7 +201,11 @@ class CognitoOIDCBackend(OIDCAuthenticationBackend):
 
 
 # Each landing page must be registered as a logout URL on the app client.
-SIGNED_OUT_LANDINGS = {"": "signed-out/", "expired": "signed-out/expired/", "mfa-ready": "signed-out/mfa-ready/"}
+SIGNED_OUT_LANDINGS = {
+    "": "signed-out/",
+    "expired": "signed-out/expired/",
+    "mfa-ready": "signed-out/mfa-ready/",
+}
 
 
 def logout_urls(site_url: str) -> list[str]:

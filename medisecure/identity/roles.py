@@ -11,15 +11,19 @@ class Role(StrEnum):
     DOCTOR = "doctor"
     ADMIN = "admin"
     MARKETER = "marketer"
+    # Books, moves and cancels for callers and marks arrivals; no charts,
+    # documents or messages.
+    FRONTDESK = "frontdesk"
 
 
-STAFF_ROLES = frozenset({Role.DOCTOR, Role.ADMIN})
+STAFF_ROLES = frozenset({Role.DOCTOR, Role.ADMIN, Role.FRONTDESK})
 
 HOME_URL_NAMES = {
     Role.PATIENT: "patients:home",
-    Role.DOCTOR: "clinicians:home",
+    Role.DOCTOR: "appointments:doctor_home",
     Role.ADMIN: "admin:index",
     Role.MARKETER: "marketing",
+    Role.FRONTDESK: "frontdesk:home",
 }
 
 

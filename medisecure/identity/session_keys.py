@@ -5,3 +5,5 @@ SIGNED_IN_AT = "signed_in_at"
 MFA_ENROLMENT_REQUIRED = "mfa_enrolment_required"
 MFA_PENDING_SECRET = "mfa_pending_secret"
 ACCESS_TOKEN = "oidc_access_token"  # where mozilla-django-oidc stores it
+IDENTITY_CHECKED_AT = "identity_checked_at"  # when role and enabled state were last checked
+REFRESH_TOKEN = "oidc_refresh_token"  # revoked at sign-out

@@ -26,6 +26,7 @@ def pytest_load_initial_conftests(early_config, parser, args):
             "LOCAL_STACK_URL": f"http://127.0.0.1:{port}",
             "TABLE_PREFIX": "test-",
             "DOCUMENTS_BUCKET": "test-documents",
+            "AUDIT_ARCHIVE_BUCKET": "test-audit-archive",
             "COGNITO_USER_POOL_NAME": "medisecure-test",
             # Present but empty, so a developer's .local/stack.env is not read
             # into the test settings; the aws fixture fills them per test.

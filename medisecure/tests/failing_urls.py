@@ -1,7 +1,7 @@
 from django.urls import path
 
 from medisecure.identity.access import public
-from medisecure.urls import urlpatterns as portal_urlpatterns
+from portal.urls import urlpatterns as portal_urlpatterns
 
 
 @public
@@ -10,4 +10,4 @@ def explode(request):
 
 
 urlpatterns = [*portal_urlpatterns, path("explode/", explode)]
-handler500 = "medisecure.errors.server_error"
+handler500 = "portal.errors.server_error"

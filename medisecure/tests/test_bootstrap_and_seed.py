@@ -8,8 +8,10 @@ from django.core.management import call_command
 
 from medisecure import aws, bootstrap
 from medisecure.identity import cognito
+from medisecure.identity.roles import Role
 from medisecure.tables import TABLES, physical_name
-from patients import repository as patients
+from patients.care_team import repository as care_team
+from patients.selectors import patient_get
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +42,12 @@ def _aws_state(settings):
         "tables": tables,
         "pools": [pool["Name"] for pool in pools],
         "clients": [(c["ClientName"], c["ClientId"]) for c in clients],
-        "client_config": (app["AllowedOAuthFlows"], app["CallbackURLs"], app["LogoutURLs"], bool(app["ClientSecret"])),
+        "client_config": (
+            app["AllowedOAuthFlows"],
+            app["CallbackURLs"],
+            app["LogoutURLs"],
+            bool(app["ClientSecret"]),
+        ),
         "groups": groups,
         "bucket_private": all(block.values()),
         "buckets": [b["Name"] for b in s3.list_buckets()["Buckets"]],
@@ -63,7 +70,7 @@ def test_bootstrap_twice_leaves_the_same_state(local_stack, settings, tmp_path):
     assert _aws_state(settings) == first
     assert "created" in first_output.getvalue()
     assert "created" not in second_output.getvalue()
-    assert first["groups"] == ["admin", "doctor", "marketer", "patient"]
+    assert first["groups"] == sorted(role.value for role in Role)
     assert first["client_config"][0] == ["code"] and first["client_config"][3]
     assert first["bucket_private"] and len(first["tables"]) == len(TABLES)
     assert oct(env_file.stat().st_mode & 0o777) == "0o600"
@@ -71,11 +78,11 @@ def test_bootstrap_twice_leaves_the_same_state(local_stack, settings, tmp_path):
 
 def _seed_state():
     by_email = {}
-    for email in ("admin", "doctor", "patient", "marketer"):
+    for email in sorted(role.value for role in Role):
         user = cognito.get_pool_user(f"{email}@medisecure.test")
         by_email[email] = (user.sub, user.status, sorted(cognito.groups_of(user.email)))
     patient_sub = by_email["patient"][0]
-    team = [member.provider_id for member in patients.care_team_of_patient(patient_sub)]
+    team = [member.provider_id for member in care_team.links_of_patient(patient_sub)]
     return by_email, team
 
 
@@ -92,8 +99,8 @@ def test_seed_users_twice_leaves_the_same_people(aws, monkeypatch):
     people, team = first
     assert people["doctor"][1:] == ("CONFIRMED", ["doctor"])
     assert team == [people["doctor"][0]]
-    assert patients.get(people["patient"][0]).given_name
-    assert second_output.getvalue().count("already there") == 4
+    assert patient_get(patient_id=people["patient"][0]).given_name
+    assert second_output.getvalue().count("already there") == len(Role)
 
 
 def test_seed_users_prints_a_generated_password_once(aws, monkeypatch):
@@ -106,9 +113,33 @@ def test_seed_users_prints_a_generated_password_once(aws, monkeypatch):
     assert "Password" not in second.getvalue()
 
 
+def test_seed_users_in_production_refuses_the_demo_accounts_and_never_prints_a_password(
+    aws, settings, monkeypatch
+):
+    from django.core.management.base import CommandError
+
+    monkeypatch.delenv("DEMO_PASSWORD", raising=False)
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="Refusing to create the demo accounts in production"):
+        call_command("seed_users", stdout=StringIO())
+    assert cognito.get_pool_user("admin@medisecure.test") is None
+
+    output = StringIO()
+    call_command("seed_users", email="head.admin@clinic.example", role="admin", stdout=output)
+
+    assert cognito.get_pool_user("head.admin@clinic.example") is not None
+    assert "Password for" not in output.getvalue() and "not shown" in output.getvalue()
+
+
 def test_seed_users_creates_one_real_user_with_a_chosen_role(aws):
     output = StringIO()
-    call_command("seed_users", email="Head.Admin@Clinic.Example", role="admin", password="Chosen-Password-42!", stdout=output)
+    call_command(
+        "seed_users",
+        email="Head.Admin@Clinic.Example",
+        role="admin",
+        password="Chosen-Password-42!",
+        stdout=output,
+    )
 
     user = cognito.get_pool_user("head.admin@clinic.example")
     assert user.status == "CONFIRMED" and cognito.groups_of(user.email) == {"admin"}
@@ -118,15 +149,25 @@ def test_seed_users_refuses_a_password_the_pool_would_not_accept_and_creates_not
     from django.core.management.base import CommandError
 
     with pytest.raises(CommandError, match="at least 12 characters"):
-        call_command("seed_users", email="weak@clinic.example", role="admin", password="short", stdout=StringIO())
+        call_command(
+            "seed_users", email="weak@clinic.example", role="admin", password="short", stdout=StringIO()
+        )
 
     assert cognito.get_pool_user("weak@clinic.example") is None
 
 
 def test_seed_users_finishes_a_user_left_without_a_password(aws):
-    cognito.create_pool_user(email="half@clinic.example", given_name="", family_name="", suppress_message=True)
+    cognito.create_pool_user(
+        email="half@clinic.example", given_name="", family_name="", suppress_message=True
+    )
 
-    call_command("seed_users", email="half@clinic.example", role="doctor", password="Chosen-Password-42!", stdout=StringIO())
+    call_command(
+        "seed_users",
+        email="half@clinic.example",
+        role="doctor",
+        password="Chosen-Password-42!",
+        stdout=StringIO(),
+    )
 
     assert cognito.get_pool_user("half@clinic.example").status == "CONFIRMED"
 
@@ -153,7 +194,6 @@ def test_nothing_but_the_aws_module_builds_boto3_clients():
         and re.search(r"boto3\.(client|resource|Session|session\.Session)\(", path.read_text())
     ]
     assert offenders == []
-
 
 
 @pytest.mark.usefixtures("aws")

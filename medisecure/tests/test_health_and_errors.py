@@ -25,14 +25,19 @@ def unreachable():
 
     yield make
     for client, handler in registered:
-        client.meta.events.unregister(f"before-send.{client.meta.service_model.service_id.hyphenize()}", handler)
+        client.meta.events.unregister(
+            f"before-send.{client.meta.service_model.service_id.hyphenize()}", handler
+        )
 
 
 def test_healthz_says_ok_when_every_dependency_answers(client, aws):
     response = client.get("/healthz")
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "dependencies": {"dynamodb": "ok", "cognito": "ok", "s3": "ok", "ses": "ok"}}
+    assert response.json() == {
+        "status": "ok",
+        "dependencies": {"dynamodb": "ok", "cognito": "ok", "s3": "ok", "ses": "ok"},
+    }
 
 
 def test_healthz_answers_the_load_balancer_at_the_tasks_own_address(client, aws, settings):
@@ -55,7 +60,9 @@ def test_every_other_page_still_refuses_a_foreign_host_name(client, aws, setting
     assert client.get("/", HTTP_HOST="portal.clinic.example").status_code == 200
 
 
-@pytest.mark.parametrize("service,name", [("s3", "s3"), ("dynamodb", "dynamodb"), ("cognito-idp", "cognito"), ("sesv2", "ses")])
+@pytest.mark.parametrize(
+    "service,name", [("s3", "s3"), ("dynamodb", "dynamodb"), ("cognito-idp", "cognito"), ("sesv2", "ses")]
+)
 def test_healthz_names_the_dependency_that_failed(client, aws, unreachable, service, name):
     unreachable(service)
 

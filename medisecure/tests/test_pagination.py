@@ -1,16 +1,19 @@
 import pytest
 from boto3.dynamodb.conditions import Key
 
-from medisecure import dynamo
-from medisecure.tables import PROVIDERS
 from clinicians import repository as providers
 from clinicians.domain import Provider
+from medisecure import dynamo
+from medisecure.tables import PROVIDERS
 
 
 def _provider(number):
     return Provider(
-        provider_id=f"p{number:02}", email=f"d{number}@x.test", given_name="Doc",
-        family_name=f"Number{number:02}", specialty="Cardiology",
+        provider_id=f"p{number:02}",
+        email=f"d{number}@x.test",
+        given_name="Doc",
+        family_name=f"Number{number:02}",
+        specialty="Cardiology",
     )
 
 
@@ -43,6 +46,9 @@ def test_it_refuses_a_token_issued_for_another_list(aws):
 
     with pytest.raises(dynamo.InvalidPageToken):
         dynamo.query_page(
-            PROVIDERS, Key("specialty").eq("Neurology"), index="SpecialtyIndex",
-            list_name="providers-specialty:Neurology", page_token=token,
+            PROVIDERS,
+            Key("specialty").eq("Neurology"),
+            index="SpecialtyIndex",
+            list_name="providers-specialty:Neurology",
+            page_token=token,
         )

@@ -30,6 +30,7 @@ def _production_env(**overrides):
         # `check` never connects: the URL only has to name PostgreSQL.
         "DATABASE_URL": "postgres://medisecure@db.clinic.example:5432/medisecure?sslmode=require",
         "DATABASE_PASSWORD": "example-database-password",
+        "EMERGENCY_ACCESS_NOTIFY": "privacy@clinic.example",
     }
     env.update(overrides)
     return {name: value for name, value in env.items() if value is not None}
@@ -73,6 +74,7 @@ def test_production_like_settings_pass_the_deploy_checks_with_no_warning():
         ({"DATABASE_URL": "sqlite:////tmp/medisecure.sqlite3"}, "DATABASE_URL must point at PostgreSQL"),
         ({"SIGNUP_SECRET_KEY": ""}, "SIGNUP_SECRET_KEY"),
         ({"SIGNUP_SECRET_KEY": "local-only-signup-key-never-used-in-production"}, "SIGNUP_SECRET_KEY"),
+        ({"EMERGENCY_ACCESS_NOTIFY": None}, "EMERGENCY_ACCESS_NOTIFY"),
     ],
     ids=[
         "local-aws-endpoint",
@@ -91,6 +93,7 @@ def test_production_like_settings_pass_the_deploy_checks_with_no_warning():
         "sqlite-database",
         "no-signup-secret",
         "default-signup-secret",
+        "no-emergency-notify",
     ],
 )
 def test_production_refuses_to_start_with_a_developer_setting(override, complaint):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -18,7 +18,7 @@ NEW_PASSWORD = "Fresh-Start-2024-Ok!"
 @pytest.fixture
 def clock(monkeypatch):
     """Time as the portal's rules see it, moved by the test (no sleeping)."""
-    fake = FakeClock(datetime.now(timezone.utc).replace(microsecond=0))
+    fake = FakeClock(datetime.now(UTC).replace(microsecond=0))
     monkeypatch.setattr("medisecure.clock.now", fake.now)
     return fake
 
@@ -38,7 +38,12 @@ def signup_form(**overrides) -> dict:
 
 
 def codes_sent_to(local_stack, email: str) -> list[str]:
-    return [match.group(1) for message in mail_to(local_stack, email) for match in [CODE_IN_HTML.search(message["body"])] if match]
+    return [
+        match.group(1)
+        for message in mail_to(local_stack, email)
+        for match in [CODE_IN_HTML.search(message["body"])]
+        if match
+    ]
 
 
 @dataclass
@@ -47,15 +52,32 @@ class SignupDriver:
 
     client: object
     local_stack: object
+    password: str = NEW_PASSWORD
 
     def start(self, **overrides):
-        return self.client.post("/signup/", signup_form(**overrides))
+        values = signup_form(**overrides)
+        self.password = values["password"]
+        return self.client.post("/signup/", values)
 
     def latest_code(self, email: str = "avery.newcomer@example.org") -> str:
         return codes_sent_to(self.local_stack, email)[-1]
 
     def verify(self, code: str):
+        """The code, then (once it is right) the password this person chose
+        when they started, on the page that follows."""
+        response = self.verify_code(code)
+        if response.status_code == 302 and response.url == "/signup/password/":
+            return self.choose_password(self.password)
+        return response
+
+    def verify_code(self, code: str):
         return self.client.post("/signup/verify/", {"code": code})
+
+    def choose_password(self, password: str, again: str | None = None):
+        return self.client.post(
+            "/signup/password/",
+            {"password": password, "password_again": password if again is None else again},
+        )
 
     def resend(self):
         return self.client.post("/signup/verify/resend/")

@@ -1,19 +1,27 @@
-"""Acting as a cast member in service-level tests, without a browser."""
+"""Acting as a cast member in service-level tests, without a browser, and
+the entries the tests write."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
+from medisecure.identity.actors import Actor
 
-from django.test import RequestFactory
-
-NOTE = {"subjective": "Cough for a week", "objective": "Clear chest", "assessment": "Viral cough", "plan": "Rest"}
+NOTE = {
+    "subjective": "Cough for a week",
+    "objective": "Clear chest",
+    "assessment": "Viral cough",
+    "plan": "Rest",
+}
 DIAGNOSIS = {"code": "J20.9", "description": "Acute bronchitis", "status": "active", "onset": ""}
 ALLERGY = {"substance": "Penicillin", "reaction": "Hives", "severity": "moderate"}
-MEDICATION = {"name": "Amoxicillin", "dose": "500 mg", "frequency": "three times a day", "start": "2026-01-05", "stop": ""}
+MEDICATION = {
+    "name": "Amoxicillin",
+    "dose": "500 mg",
+    "frequency": "three times a day",
+    "start": "2026-01-05",
+    "stop": "",
+}
 
 
-def request_as(person, path: str = "/doctor/patients/"):
-    request = RequestFactory().get(path, HTTP_USER_AGENT="tests")
-    request.user = SimpleNamespace(username=person.sub, role=person.role.value, is_authenticated=True)
-    request.request_id = "test-request"
-    return request
+def actor(person) -> Actor:
+    """The cast member as services are told who acts."""
+    return Actor(user_id=person.sub, role=person.role.value)

@@ -1,5 +1,5 @@
 """A sign-up's code allows a fixed number of wrong tries, counted by
-conditional writes on the sign-up itself (patients.signup_services): guesses
+conditional writes on the sign-up itself (patients.signup.services): guesses
 sent in parallel cannot get more tries than that, and once they are used up
 even the right code is refused."""
 
@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import pytest
 
-from patients import repository, signup_services
-from patients.domain import VERIFIED
-from patients.signup_services import CodeRefused, SignupBusy, SignupRef
+from medisecure.identity.actors import ANONYMOUS, AuditContext
+from patients.signup import repository
+from patients.signup import services as signup_services
+from patients.signup.domain import VERIFIED, CodeRefused, SignupBusy, SignupRef
 from patients.tests.conftest import wrong_code
 from tests.support import in_parallel
-from tests.test_rate_limits import anonymous_post
 
 pytestmark = pytest.mark.django_db
+
+# An anonymous visitor guessing from one address.
+VISITOR = AuditContext(ip="203.0.113.9")
 
 
 def test_parallel_wrong_codes_use_up_the_codes_tries_and_no_more(signup, clock, client, settings):
@@ -23,7 +26,7 @@ def test_parallel_wrong_codes_use_up_the_codes_tries_and_no_more(signup, clock, 
     ref = SignupRef(**client.session["signup"])
 
     outcomes = in_parallel(
-        lambda: signup_services.signup_verify(request=anonymous_post("/signup/verify/"), ref=ref, code=wrong_code(code))
+        lambda: signup_services.signup_verify(actor=ANONYMOUS, audit=VISITOR, ref=ref, code=wrong_code(code))
     )
 
     # Each guess was judged and counted, or found the sign-up busy and was
@@ -34,11 +37,11 @@ def test_parallel_wrong_codes_use_up_the_codes_tries_and_no_more(signup, clock, 
     assert 1 <= used <= maximum
     for _ in range(maximum - used):
         with pytest.raises(CodeRefused):
-            signup_services.signup_verify(request=anonymous_post("/signup/verify/"), ref=ref, code=wrong_code(code))
+            signup_services.signup_verify(actor=ANONYMOUS, audit=VISITOR, ref=ref, code=wrong_code(code))
     assert repository.signup_get(ref.email, ref.created_at).attempts == maximum
 
     with pytest.raises(CodeRefused) as refused:
-        signup_services.signup_verify(request=anonymous_post("/signup/verify/"), ref=ref, code=code)
+        signup_services.signup_verify(actor=ANONYMOUS, audit=VISITOR, ref=ref, code=code)
 
     assert refused.value.reason == CodeRefused.EXHAUSTED
     assert repository.signup_get(ref.email, ref.created_at).attempts == maximum

@@ -11,8 +11,7 @@ import requests
 from django.conf import settings
 
 from medisecure import aws
-
-from patients.documents_domain import content_disposition, document_key_of, reference_of, sanitised_file_name
+from patients.documents.domain import content_disposition, document_key_of, reference_of, sanitised_file_name
 from patients.tests.documents_support import (
     JPEG,
     PDF,
@@ -55,12 +54,18 @@ def test_a_patient_uploads_a_pdf_and_sees_it_listed(patient_client, cast):
     assert "Your document was uploaded." in page
     assert "Blood test.pdf" in page
     (item,) = document_items(cast.patient.sub)
-    assert (item["fileName"], item["contentType"], item["size"]) == ("Blood test.pdf", "application/pdf", len(PDF))
+    assert (item["fileName"], item["contentType"], item["size"]) == (
+        "Blood test.pdf",
+        "application/pdf",
+        len(PDF),
+    )
     assert item["documentKey"] == f"{item['uploadedAt']}#{item['documentId']}"
     assert (item["uploadedBy"], item["uploaderRole"]) == (cast.patient.sub, "patient")
 
 
-def test_the_file_goes_to_s3_under_a_key_that_reveals_nothing_encrypted_with_kms_and_no_acl(patient_client, cast):
+def test_the_file_goes_to_s3_under_a_key_that_reveals_nothing_encrypted_with_kms_and_no_acl(
+    patient_client, cast
+):
     patient_client.post("/patient/documents/upload/", {"document": upload("Jordan Example HIV result.pdf")})
 
     (item,) = document_items(cast.patient.sub)
@@ -77,7 +82,9 @@ def test_the_file_goes_to_s3_under_a_key_that_reveals_nothing_encrypted_with_kms
 
 
 def test_the_stored_type_is_the_contents_not_the_senders_claim(patient_client, cast):
-    patient_client.post("/patient/documents/upload/", {"document": upload("scan.png", PNG, "application/pdf")})
+    patient_client.post(
+        "/patient/documents/upload/", {"document": upload("scan.png", PNG, "application/pdf")}
+    )
 
     (item,) = document_items(cast.patient.sub)
     assert item["contentType"] == "image/png"
@@ -90,18 +97,27 @@ def test_an_upload_is_audited_with_identifiers_only(patient_client, cast):
     (event,) = events_of(cast.patient.sub, "document.upload")
     (item,) = document_items(cast.patient.sub)
     assert (event.outcome, event.patient_id, event.resource_type, event.resource_id) == (
-        "allowed", cast.patient.sub, "document", item["documentId"],
+        "allowed",
+        cast.patient.sub,
+        "document",
+        item["documentId"],
     )
     assert event.detail == {"contentType": "application/pdf", "size": len(PDF)}
     assert "letter" not in str(event)
 
 
 def test_a_doctor_in_the_care_team_uploads_to_the_patients_record(doctor_client, cast):
-    response = doctor_client.post(_chart(cast, "upload/"), {"document": upload("Referral.jpg", JPEG, "image/jpeg")})
+    response = doctor_client.post(
+        _chart(cast, "upload/"), {"document": upload("Referral.jpg", JPEG, "image/jpeg")}
+    )
 
     assert response.status_code == 302 and response["Location"] == _chart(cast)
     (item,) = document_items(cast.patient.sub)
-    assert (item["uploadedBy"], item["uploaderRole"], item["contentType"]) == (cast.doctor.sub, "doctor", "image/jpeg")
+    assert (item["uploadedBy"], item["uploaderRole"], item["contentType"]) == (
+        cast.doctor.sub,
+        "doctor",
+        "image/jpeg",
+    )
     page = doctor_client.get(_chart(cast)).content.decode()
     assert "Referral.jpg" in page and "Jordan Example" in page
     (event,) = events_of(cast.doctor.sub, "document.upload")
@@ -117,7 +133,10 @@ def test_a_download_is_a_short_lived_presigned_link_to_an_attachment(patient_cli
     assert response.status_code == 302
     link = response["Location"]
     parameters = link_parameters(link)
-    assert urlparse(link).path == f"/{settings.DOCUMENTS_BUCKET}/{settings.DOCUMENTS_KEY_PREFIX}{item['storageKey']}"
+    assert (
+        urlparse(link).path
+        == f"/{settings.DOCUMENTS_BUCKET}/{settings.DOCUMENTS_KEY_PREFIX}{item['storageKey']}"
+    )
     assert 0 < int(parameters["X-Amz-Expires"]) <= 300
     assert parameters["X-Amz-Algorithm"] == "AWS4-HMAC-SHA256"
     assert parameters["response-content-type"] == "application/pdf"
@@ -137,7 +156,11 @@ def test_a_download_is_audited_before_the_link_is_issued(patient_client, cast):
     patient_client.get(f"/patient/documents/{reference_of(item['documentKey'])}/download/")
 
     (event,) = events_of(cast.patient.sub, "document.download")
-    assert (event.outcome, event.patient_id, event.resource_id) == ("allowed", cast.patient.sub, item["documentId"])
+    assert (event.outcome, event.patient_id, event.resource_id) == (
+        "allowed",
+        cast.patient.sub,
+        item["documentId"],
+    )
 
 
 def test_the_doctor_downloads_what_the_patient_uploaded(client, cast):
@@ -164,7 +187,7 @@ def test_a_download_link_expires_within_the_configured_seconds(patient_client, c
 
 
 def test_the_list_pages_newest_first_with_a_signed_token(patient_client, cast, monkeypatch):
-    monkeypatch.setattr("patients.documents_services.PAGE_SIZE", 2)
+    monkeypatch.setattr("patients.documents.selectors.PAGE_SIZE", 2)
     for number in range(3):
         patient_client.post("/patient/documents/upload/", {"document": upload(f"result-{number}.pdf")})
 
@@ -178,7 +201,9 @@ def test_the_list_pages_newest_first_with_a_signed_token(patient_client, cast, m
 
 
 def test_a_file_name_with_markup_is_shown_sanitised_and_escaped(patient_client, cast):
-    patient_client.post("/patient/documents/upload/", {"document": upload('<img src=x onerror=alert(1)>.pdf')})
+    patient_client.post(
+        "/patient/documents/upload/", {"document": upload("<img src=x onerror=alert(1)>.pdf")}
+    )
 
     (item,) = document_items(cast.patient.sub)
     page = patient_client.get("/patient/documents/").content.decode()
@@ -192,7 +217,9 @@ def test_file_names_are_sanitised_for_showing_and_downloading():
     assert sanitised_file_name("scan.JPEG", "image/jpeg") == "scan.jpeg"
     assert sanitised_file_name("...", "application/pdf") == "document.pdf"
     assert sanitised_file_name("x" * 300 + ".png", "image/png") == "x" * 100 + ".png"
-    assert content_disposition('a"b;c.pdf') == "attachment; filename=\"abc.pdf\"; filename*=UTF-8''a%22b%3Bc.pdf"
+    assert (
+        content_disposition('a"b;c.pdf') == "attachment; filename=\"abc.pdf\"; filename*=UTF-8''a%22b%3Bc.pdf"
+    )
 
 
 def test_a_reference_names_exactly_one_document_key():

@@ -12,7 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from patients.documents_domain import reference_of
+from patients.documents.domain import reference_of
 from patients.tests.documents_support import (
     bucket_keys,
     document_items,
@@ -131,7 +131,9 @@ def test_a_file_left_by_a_crash_is_invisible_and_the_sweep_removes_it(patient_cl
 
     assert bucket_keys() == [f"documents/{kept['storageKey']}"]
     assert "removed 1 with no document record" in output.getvalue()
-    (event,) = [event for event in events_of("system:documents_sweep", "document.sweep") if event.detail["removed"]]
+    (event,) = [
+        event for event in events_of("system:documents_sweep", "document.sweep") if event.detail["removed"]
+    ]
     assert event.detail == {"checked": 2, "removed": 1, "olderThanMinutes": 60}
 
 
@@ -142,4 +144,6 @@ def test_the_sweep_leaves_recorded_documents_and_other_prefixes_alone(patient_cl
 
     call_command("documents_sweep", "--older-than-minutes", "0", stdout=io.StringIO())
 
-    assert sorted(bucket_keys()) == sorted([f"documents/{kept['storageKey']}", "documents/licence-scans/" + "a" * 32])
+    assert sorted(bucket_keys()) == sorted(
+        [f"documents/{kept['storageKey']}", "documents/licence-scans/" + "a" * 32]
+    )

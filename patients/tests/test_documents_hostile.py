@@ -5,6 +5,7 @@ DynamoDB."""
 from __future__ import annotations
 
 import re
+import zlib
 
 import pytest
 
@@ -29,6 +30,38 @@ HOSTILE_FILES = {
     "svg_renamed_png": ("scan.png", SVG, "image/png"),
     "exe_renamed_pdf": ("results.pdf", EXE, "application/pdf"),
     "zero_bytes": ("results.pdf", b"", "application/pdf"),
+    # Active content (issue 16 §5): PDFs that run something when opened,
+    # and files that a browser would also read as a page or an SVG.
+    "pdf_with_javascript": (
+        "results.pdf",
+        PDF + b"<< /S /JavaScript /JS (app.alert(1)) >>",
+        "application/pdf",
+    ),
+    "pdf_with_open_action": (
+        "results.pdf",
+        PDF + b"<< /Type /Catalog /OpenAction 3 0 R >>",
+        "application/pdf",
+    ),
+    "pdf_with_launch": ("results.pdf", PDF + b"<< /S /Launch /F (cmd.exe) >>", "application/pdf"),
+    "pdf_with_escaped_name": ("results.pdf", PDF + b"<< /S /J#61vaScript >>", "application/pdf"),
+    "pdf_with_compressed_action": (
+        "results.pdf",
+        PDF
+        + b"4 0 obj << /Filter /FlateDecode >> stream\n"
+        + zlib.compress(b"<< /OpenAction 5 0 R >>")
+        + b"\nendstream",
+        "application/pdf",
+    ),
+    "pdf_that_is_also_html": (
+        "results.pdf",
+        PDF + b"<html><script>alert(1)</script></html>",
+        "application/pdf",
+    ),
+    "png_that_is_also_svg": (
+        "scan.png",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR<svg xmlns='http://www.w3.org/2000/svg' onload='alert(1)'/>",
+        "image/png",
+    ),
 }
 # Names that point out of wherever a file is put, as a hostile client sends
 # them (browsers strip folders themselves). The server's parser strips
@@ -43,8 +76,11 @@ TRAVERSAL_NAMES = (
 
 def _post(client, cast, endpoint, file_name, content, content_type):
     body, header = multipart(
-        endpoint.other_fields(), file_field=endpoint.file_field, file_name=file_name,
-        content=content, content_type=content_type,
+        endpoint.other_fields(),
+        file_field=endpoint.file_field,
+        file_name=file_name,
+        content=content,
+        content_type=content_type,
     )
     return client.post(endpoint.path(cast), data=body, content_type=header)
 
@@ -56,7 +92,9 @@ def _signed_in(client, cast, endpoint):
 
 
 def _assert_refused(response, endpoint):
-    assert response.status_code == 200, response.status_code  # the form again with its errors, never a redirect
+    assert response.status_code == 200, (
+        response.status_code
+    )  # the form again with its errors, never a redirect
     page = response.content.decode()
     assert 'class="field field-error"' in page and f'id="id_{endpoint.file_field}_error"' in page
     assert re.search(rf'aria-describedby="[^"]*\bid_{endpoint.file_field}_error\b', page)
@@ -101,7 +139,11 @@ def test_it_refuses_a_file_name_that_points_elsewhere(client, cast, endpoint, fi
 def test_folders_in_a_file_name_never_reach_the_store_or_the_page(client, cast):
     sign_in(client, cast.patient.email)
     body, header = multipart(
-        {}, file_field="document", file_name="../../../etc/passwd.pdf", content=PDF, content_type="application/pdf"
+        {},
+        file_field="document",
+        file_name="../../../etc/passwd.pdf",
+        content=PDF,
+        content_type="application/pdf",
     )
 
     client.post("/patient/documents/upload/", data=body, content_type=header)

@@ -3,7 +3,7 @@ hook, whatever the number of documents."""
 
 import pytest
 
-from patients.documents_domain import reference_of
+from patients.documents.domain import reference_of
 from patients.tests.documents_support import document_items, upload
 from tests.support import sign_in
 
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def many_documents(client, cast, monkeypatch):
-    monkeypatch.setattr("patients.documents_services.PAGE_SIZE", 3)
+    monkeypatch.setattr("patients.documents.selectors.PAGE_SIZE", 3)
     sign_in(client, cast.patient.email)
     for number in range(5):
         client.post("/patient/documents/upload/", {"document": upload(f"result-{number}.pdf")})

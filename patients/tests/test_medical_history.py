@@ -8,9 +8,11 @@ import pytest
 from botocore.exceptions import EndpointConnectionError
 
 from audit import repository as audit_log
-from patients import records_repository, records_services
-from patients.records_domain import EntryConflict
-from patients.tests.records_support import ALLERGY, DIAGNOSIS, MEDICATION, NOTE, request_as
+from medisecure.identity.actors import NO_REQUEST
+from patients.records import repository as records_repository
+from patients.records import services as records_services
+from patients.records.domain import EntryConflict
+from patients.tests.records_support import ALLERGY, DIAGNOSIS, MEDICATION, NOTE, actor
 from tests.faults import at_send
 
 pytestmark = pytest.mark.django_db
@@ -18,12 +20,21 @@ pytestmark = pytest.mark.django_db
 
 def _add(cast, kind, values, person=None):
     return records_services.chart_entry_add(
-        request=request_as(person or cast.doctor), patient_id=cast.patient.sub, kind=kind, values=values
+        actor=actor(person or cast.doctor),
+        audit=NO_REQUEST,
+        patient_id=cast.patient.sub,
+        kind=kind,
+        values=values,
     )
 
 
 def test_it_adds_entries_to_the_history_and_the_chart_summary(cast):
-    for kind, values in (("note", NOTE), ("diagnosis", DIAGNOSIS), ("allergy", ALLERGY), ("medication", MEDICATION)):
+    for kind, values in (
+        ("note", NOTE),
+        ("diagnosis", DIAGNOSIS),
+        ("allergy", ALLERGY),
+        ("medication", MEDICATION),
+    ):
         _add(cast, kind, values)
 
     entries, _ = records_repository.history_page(cast.patient.sub)
@@ -41,16 +52,24 @@ def test_it_records_each_entry_with_an_audit_event_naming_no_phi(cast):
 
     events, _ = audit_log.list_by("patientId", cast.patient.sub)
     added = [event for event in events if event.action == "chart.entry.add"]
-    assert [(e.resource_id, e.user_id, e.detail["kind"]) for e in added] == [(entry.entry_id, cast.doctor.sub, "allergy")]
+    assert [(e.resource_id, e.user_id, e.detail["kind"]) for e in added] == [
+        (entry.entry_id, cast.doctor.sub, "allergy")
+    ]
     assert "Penicillin" not in repr(added)
 
 
 def test_an_amendment_keeps_the_original_who_when_and_why(cast):
     entry = _add(cast, "allergy", ALLERGY)
 
-    amended = records_services.chart_entry_amend(kind="allergy", 
-        request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
-        values={**ALLERGY, "severity": "severe"}, reason="Anaphylaxis reported by hospital", expected_version=1,
+    amended = records_services.chart_entry_amend(
+        kind="allergy",
+        actor=actor(cast.doctor),
+        audit=NO_REQUEST,
+        patient_id=cast.patient.sub,
+        entry_id=entry.entry_id,
+        values={**ALLERGY, "severity": "severe"},
+        reason="Anaphylaxis reported by hospital",
+        expected_version=1,
     )
 
     assert amended.version == 2 and amended.values["severity"] == "severe"
@@ -63,15 +82,27 @@ def test_an_amendment_keeps_the_original_who_when_and_why(cast):
 def test_the_second_of_two_amendments_from_the_same_version_is_told_and_shown_the_new_value(cast):
     entry = _add(cast, "allergy", ALLERGY)
     first = {**ALLERGY, "severity": "severe"}
-    records_services.chart_entry_amend(kind="allergy", 
-        request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
-        values=first, reason="first", expected_version=1,
+    records_services.chart_entry_amend(
+        kind="allergy",
+        actor=actor(cast.doctor),
+        audit=NO_REQUEST,
+        patient_id=cast.patient.sub,
+        entry_id=entry.entry_id,
+        values=first,
+        reason="first",
+        expected_version=1,
     )
 
     with pytest.raises(EntryConflict) as conflict:
-        records_services.chart_entry_amend(kind="allergy", 
-            request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
-            values={**ALLERGY, "reaction": "Swelling"}, reason="second", expected_version=1,
+        records_services.chart_entry_amend(
+            kind="allergy",
+            actor=actor(cast.doctor),
+            audit=NO_REQUEST,
+            patient_id=cast.patient.sub,
+            entry_id=entry.entry_id,
+            values={**ALLERGY, "reaction": "Swelling"},
+            reason="second",
+            expected_version=1,
         )
 
     assert conflict.value.current.values["severity"] == "severe" and conflict.value.current.version == 2
@@ -84,9 +115,15 @@ def test_racing_amendments_let_exactly_one_win_and_lose_nothing(cast):
 
     def amend(reaction):
         try:
-            records_services.chart_entry_amend(kind="allergy", 
-                request=request_as(cast.doctor), patient_id=cast.patient.sub, entry_id=entry.entry_id,
-                values={**ALLERGY, "reaction": reaction}, reason=reaction, expected_version=1,
+            records_services.chart_entry_amend(
+                kind="allergy",
+                actor=actor(cast.doctor),
+                audit=NO_REQUEST,
+                patient_id=cast.patient.sub,
+                entry_id=entry.entry_id,
+                values={**ALLERGY, "reaction": reaction},
+                reason=reaction,
+                expected_version=1,
             )
             outcomes.append(("won", reaction))
         except EntryConflict as conflict:
@@ -103,7 +140,9 @@ def test_racing_amendments_let_exactly_one_win_and_lose_nothing(cast):
     assert len(winners) == 1 and losers_saw == winners
     current = records_repository.entry_get(cast.patient.sub, entry.entry_id)
     assert current.values["reaction"] == winners[0]
-    assert [r.values["reaction"] for r in records_repository.revisions_of(cast.patient.sub, entry.entry_id)] == ["Hives"]
+    assert [
+        r.values["reaction"] for r in records_repository.revisions_of(cast.patient.sub, entry.entry_id)
+    ] == ["Hives"]
 
 
 def test_entries_added_at_once_all_reach_the_summary(cast):

@@ -7,21 +7,34 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from audit import repository as audit_log
-from patients import records_services
-from patients.tests.records_support import ALLERGY, DIAGNOSIS, MEDICATION, NOTE, request_as
+from medisecure.identity.actors import NO_REQUEST
+from patients.records import services as records_services
+from patients.tests.records_support import ALLERGY, DIAGNOSIS, MEDICATION, NOTE, actor
 from tests.support import sign_in
 
 pytestmark = pytest.mark.django_db
 
-VITALS = {"heart_rate": "72", "temperature": "37.2", "temperature_unit": "C", "systolic": "120", "diastolic": "80"}
+VITALS = {
+    "heart_rate": "72",
+    "temperature": "37.2",
+    "temperature_unit": "C",
+    "systolic": "120",
+    "diastolic": "80",
+}
 
 
 @pytest.fixture
 def recorded(cast):
     for kind, values in (
-        ("note", NOTE), ("diagnosis", DIAGNOSIS), ("allergy", ALLERGY), ("medication", MEDICATION), ("vitals", VITALS),
+        ("note", NOTE),
+        ("diagnosis", DIAGNOSIS),
+        ("allergy", ALLERGY),
+        ("medication", MEDICATION),
+        ("vitals", VITALS),
     ):
-        records_services.chart_entry_add(request=request_as(cast.doctor), patient_id=cast.patient.sub, kind=kind, values=values)
+        records_services.chart_entry_add(
+            actor=actor(cast.doctor), audit=NO_REQUEST, patient_id=cast.patient.sub, kind=kind, values=values
+        )
 
 
 @pytest.fixture
@@ -33,7 +46,14 @@ def patient_client(client, cast):
 def test_it_shows_the_patient_their_record_in_plain_words(patient_client, recorded):
     body = patient_client.get("/patient/records/").content.decode()
 
-    for shown in ("Penicillin", "Acute bronchitis", "Amoxicillin", "Viral cough", "what you told us", "Heart rate"):
+    for shown in (
+        "Penicillin",
+        "Acute bronchitis",
+        "Amoxicillin",
+        "Viral cough",
+        "what you told us",
+        "Heart rate",
+    ):
         assert shown in body
 
 
@@ -64,31 +84,45 @@ def test_the_fhir_bundle_validates_and_its_references_resolve_inside_it(patient_
     assert all(entry["fullUrl"] == f"urn:uuid:{entry['resource']['id']}" for entry in data["entry"])
     references = [
         (resource.get("subject") or resource.get("patient"))["reference"]
-        for resource in resources if resource["resourceType"] != "Patient"
+        for resource in resources
+        if resource["resourceType"] != "Patient"
     ]
     assert references and set(references) <= full_urls
     by_type = {resource["resourceType"]: resource for resource in resources}
     assert by_type["Patient"]["birthDate"] == "1985-04-12"
     assert by_type["Condition"]["code"]["coding"][0] == {
-        "system": "http://hl7.org/fhir/sid/icd-10", "code": "J20.9", "display": "Acute bronchitis",
+        "system": "http://hl7.org/fhir/sid/icd-10",
+        "code": "J20.9",
+        "display": "Acute bronchitis",
     }
     assert {c["code"]["coding"][0]["code"] for c in by_type["Observation"]["component"]} == {
-        "8867-4", "8310-5", "8480-6", "8462-4",
+        "8867-4",
+        "8310-5",
+        "8480-6",
+        "8462-4",
     }
     assert cast.patient.sub not in json.dumps(data)  # no internal ids
 
 
 def test_the_fhir_bundle_lists_the_patients_documents(patient_client, cast):
-    from medisecure import dynamo
-    from patients import documents_repository
-    from patients.documents_domain import Document
+    from medisecure.unit_of_work import Transaction
+    from patients.documents import repository as documents_repository
+    from patients.documents.domain import Document
 
     document = Document(
-        patient_id=cast.patient.sub, document_id="d1", uploaded_at="2026-01-02T03:04:05Z",
-        file_name="lab-results.pdf", content_type="application/pdf", size=1024,
-        storage_key="documents/files/" + "0" * 32, uploaded_by=cast.doctor.sub, uploader_role="doctor",
+        patient_id=cast.patient.sub,
+        document_id="d1",
+        uploaded_at="2026-01-02T03:04:05Z",
+        file_name="lab-results.pdf",
+        content_type="application/pdf",
+        size=1024,
+        storage_key="documents/files/" + "0" * 32,
+        uploaded_by=cast.doctor.sub,
+        uploader_role="doctor",
     )
-    dynamo.client().transact_write_items(TransactItems=[documents_repository.add_entry(document)])
+    tx = Transaction()
+    documents_repository.document_add(tx, document)
+    tx.commit()
 
     data = _bundle(patient_client)
 
@@ -130,10 +164,15 @@ def test_it_shows_who_has_looked_at_the_record_without_internal_details(client, 
     assert "127.0.0.1" not in body and "chart.read" not in body
 
 
-def test_the_record_page_costs_three_round_trips_whatever_the_history_length(patient_client, cast, dynamodb_calls):
+def test_the_record_page_costs_three_round_trips_whatever_the_history_length(
+    patient_client, cast, dynamodb_calls
+):
     for number in range(45):
         records_services.chart_entry_add(
-            request=request_as(cast.doctor), patient_id=cast.patient.sub, kind="note",
+            actor=actor(cast.doctor),
+            audit=NO_REQUEST,
+            patient_id=cast.patient.sub,
+            kind="note",
             values={**NOTE, "assessment": f"Visit {number}"},
         )
     dynamodb_calls.clear()

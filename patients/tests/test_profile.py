@@ -10,7 +10,11 @@ import pytest
 
 from audit import repository as audit_log
 from medisecure import dynamo
-from patients import repository
+from medisecure.identity.actors import NO_REQUEST, Actor
+from medisecure.unit_of_work import Transaction
+from patients import repository, selectors, services
+from patients.domain import NotAPatient
+from patients.home import selectors as home_selectors
 from tests import faults
 from tests.support import sign_in
 
@@ -105,7 +109,11 @@ def test_a_patient_edits_their_details_and_sees_the_change(client, jordan):
 
     assert saved.status_code == 302 and saved.url == "/patient/profile/"
     after = repository.get(jordan.sub)
-    assert (after.phone, after.preferred_language, after.emergency_contact_phone) == ("+12125550199", "es", "+16465550142")
+    assert (after.phone, after.preferred_language, after.emergency_contact_phone) == (
+        "+12125550199",
+        "es",
+        "+16465550142",
+    )
     assert after.allergies_summary == "Penicillin: rash\nLatex: hives"
     assert after.version == before.version + 1
     page = _text(client.get("/patient/profile/"))
@@ -115,7 +123,10 @@ def test_a_patient_edits_their_details_and_sees_the_change(client, jordan):
 def test_the_change_is_audited_with_field_names_and_never_their_values(client, jordan):
     before = repository.get(jordan.sub)
 
-    client.post("/patient/profile/", _profile_form(before, phone="212 555 0199", allergies_summary="Peanuts: swelling"))
+    client.post(
+        "/patient/profile/",
+        _profile_form(before, phone="212 555 0199", allergies_summary="Peanuts: swelling"),
+    )
 
     update = next(event for event in _profile_events(jordan.sub) if event.action == "patient.profile.update")
     assert update.outcome == "allowed" and update.detail == {"fields": ["phone", "allergies_summary"]}
@@ -175,8 +186,9 @@ def test_a_save_that_races_another_is_refused_by_the_conditional_write(client, j
         if operation == "TransactWriteItems" and "test-patients" in body and not raced["done"]:
             raced["done"] = True
             competing = replace(opened, city="Utica", version=opened.version + 1)
-            put = repository.profile_save_entry(competing, expected_version=opened.version)["Put"]
-            dynamo.client().put_item(**put)
+            tx = Transaction()
+            repository.patient_profile_save(tx, competing, expected_version=opened.version)
+            dynamo.client().put_item(**tx.operations[0]["Put"])
         return None
 
     with faults.at_send("dynamodb", save_another_version_first):
@@ -218,7 +230,9 @@ def test_it_refuses_bad_input_field_by_field_and_changes_nothing(client, jordan,
 def test_an_emergency_contact_needs_both_a_name_and_a_phone(client, jordan):
     before = repository.get(jordan.sub)
 
-    page = _text(client.post("/patient/profile/", _profile_form(before, emergency_contact_name="Sam Example")))
+    page = _text(
+        client.post("/patient/profile/", _profile_form(before, emergency_contact_name="Sam Example"))
+    )
 
     assert "Add a phone number for your emergency contact." in page
     assert repository.get(jordan.sub) == before
@@ -289,3 +303,40 @@ def test_an_anonymous_post_is_sent_to_sign_in_and_changes_nothing(client, cast):
 
     assert response.status_code == 302 and "/oidc/authenticate/" in response.url
     assert repository.get(cast.patient.sub) == before
+
+
+@pytest.mark.parametrize("role", ["doctor", "admin", "anonymous", "system"])
+def test_the_profile_reads_and_writes_refuse_an_actor_who_is_not_a_patient(cast, role):
+    """Called from a command or a test, as from a page: only a patient has
+    a profile of their own, and the id is always the actor's."""
+    before = repository.get(cast.patient.sub)
+    actor = Actor(user_id=cast.patient.sub, role=role)
+
+    with pytest.raises(NotAPatient):
+        selectors.patient_profile_get(actor=actor, audit=NO_REQUEST)
+    with pytest.raises(NotAPatient):
+        home_selectors.patient_home_get(actor=actor, audit=NO_REQUEST)
+    with pytest.raises(NotAPatient):
+        services.patient_profile_update(
+            actor=actor, audit=NO_REQUEST, values={"city": "Elsewhere"}, expected_version=before.version
+        )
+    assert repository.get(cast.patient.sub) == before
+
+
+def test_a_patient_actor_reads_and_saves_their_own_profile_without_a_request(cast):
+    actor = Actor(user_id=cast.patient.sub, role="patient")
+    before = selectors.patient_profile_get(actor=actor, audit=NO_REQUEST)
+
+    changed = services.patient_profile_update(
+        actor=actor,
+        audit=NO_REQUEST,
+        values={**{name: getattr(before, name) for name in ("given_name", "family_name")}, "city": "Albany"},
+        expected_version=before.version,
+    )
+
+    assert changed == ["city"]
+    assert repository.get(cast.patient.sub).city == "Albany"
+    assert [event.action for event in _profile_events(cast.patient.sub)] == [
+        "patient.profile.update",
+        "patient.profile.read",
+    ]

@@ -9,8 +9,8 @@ import pytest
 
 from clinicians.tests.test_approval_recovery import Outage
 from medisecure.tables import PATIENTS, physical_name
-from patients import repository
-from patients.domain import VERIFIED
+from patients.signup import repository
+from patients.signup.domain import VERIFIED
 from patients.tests.test_signup_recovery import EMAIL, _assert_one_complete_account
 from tests import faults
 
@@ -23,12 +23,17 @@ OUTAGES = {
     "right-after-the-user-is-created": ("cognito-idp", Outage("AdminGetUser", after="AdminCreateUser")),
     "setting-the-password": ("cognito-idp", Outage("AdminSetUserPassword")),
     "joining-the-patient-group": ("cognito-idp", Outage("AdminAddUserToGroup")),
-    "writing-the-patient-record": ("dynamodb", Outage("TransactWriteItems", carrying=physical_name(PATIENTS))),
+    "writing-the-patient-record": (
+        "dynamodb",
+        Outage("TransactWriteItems", carrying=physical_name(PATIENTS)),
+    ),
 }
 
 
 @pytest.mark.parametrize("point", sorted(OUTAGES))
-def test_an_outage_part_way_is_a_plain_503_and_the_same_code_finishes_the_account(signup, clock, client, point):
+def test_an_outage_part_way_is_a_plain_503_and_the_same_code_finishes_the_account(
+    signup, clock, client, point
+):
     service, outage = OUTAGES[point]
     signup.start()
     code = signup.latest_code()

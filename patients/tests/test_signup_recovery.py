@@ -1,7 +1,7 @@
 """Making the account is safe to retry: a crash between any two steps leaves
-nothing that blocks the person, verifying again finishes the job, and two
-verifies at once make one account. Crashes are injected at botocore's send
-boundary."""
+nothing that blocks the person and nothing anyone can sign into, choosing
+the password again finishes the job, and two submits at once make one
+account. Crashes are injected at botocore's send boundary."""
 
 from __future__ import annotations
 
@@ -9,17 +9,17 @@ import threading
 
 import pytest
 from django.conf import settings
-from django.contrib.auth.models import AnonymousUser
-from django.test import RequestFactory
 
 from medisecure import aws as aws_clients
-from medisecure import seeding
 from medisecure.identity import cognito
+from medisecure.identity.actors import ANONYMOUS, AuditContext
 from medisecure.identity.roles import Role
-from patients import repository, signup_services
-from patients.domain import VERIFIED
-from patients.signup_services import SignupRef
+from patients import repository
+from patients.signup import repository as signups
+from patients.signup import services as signup_services
+from patients.signup.domain import VERIFIED, SignupRef
 from patients.tests.conftest import NEW_PASSWORD
+from portal import seeding
 from tests import faults
 from tests.support import TEST_PASSWORD, sign_in
 
@@ -80,7 +80,10 @@ def test_a_crash_between_steps_is_finished_by_verifying_again(signup, clock, cli
     with faults.at_send(service, hook), pytest.raises(faults.SimulatedCrash):
         signup.verify(code)
 
-    assert repository.signup_get(EMAIL, client.session["signup"]["created_at"]).status != VERIFIED
+    assert signups.signup_get(EMAIL, client.session["signup"]["created_at"]).status != VERIFIED
+    # The password is the last step: what the crash left cannot be signed into.
+    half_made = cognito.get_pool_user(EMAIL)
+    assert half_made is None or half_made.status != "CONFIRMED"
     assert signup.verify(code).url == "/signup/complete/"
     _assert_one_complete_account(client)
 
@@ -103,17 +106,11 @@ def test_a_half_made_account_does_not_block_a_fresh_signup_later(signup, clock, 
     assert repository.get(sub).given_name == "Avery-Jo"
 
 
-def _anonymous_request():
-    request = RequestFactory().post("/signup/verify/")
-    request.user = AnonymousUser()
-    return request
-
-
-def test_two_verifies_at_once_make_one_account(signup, clock, client):
+def test_two_password_submits_at_once_make_one_account(signup, clock, client):
     signup.start()
-    code = signup.latest_code()
+    signup.verify_code(signup.latest_code())
     ref = SignupRef(**client.session["signup"])
-    # Both verifies look for the user before either creates it: the worst
+    # Both submits look for the user before either creates it: the worst
     # interleaving, made certain rather than hoped for.
     both_looking = threading.Barrier(2, timeout=20)
     per_thread = threading.local()
@@ -125,14 +122,18 @@ def test_two_verifies_at_once_make_one_account(signup, clock, client):
 
     results, errors = [], []
 
-    def verify():
+    def choose():
         try:
-            results.append(signup_services.signup_verify(request=_anonymous_request(), ref=ref, code=code))
+            results.append(
+                signup_services.signup_password_set(
+                    actor=ANONYMOUS, audit=AuditContext(), ref=ref, password=NEW_PASSWORD
+                )
+            )
         except Exception as error:  # reported below, with the thread's error
             errors.append(error)
 
     with faults.at_send("cognito-idp", meet_at_first_lookup):
-        threads = [threading.Thread(target=verify) for _ in range(2)]
+        threads = [threading.Thread(target=choose) for _ in range(2)]
         for thread in threads:
             thread.start()
         for thread in threads:
@@ -141,7 +142,7 @@ def test_two_verifies_at_once_make_one_account(signup, clock, client):
     assert errors == []
     assert len(results) == 2 and results[0] == results[1]
     assert _assert_one_complete_account(client) == results[0]
-    assert repository.signup_get(ref.email, ref.created_at).status == VERIFIED
+    assert signups.signup_get(ref.email, ref.created_at).status == VERIFIED
 
 
 def test_an_address_that_gained_an_account_another_way_is_left_alone(signup, clock, client, client_factory):
@@ -162,16 +163,13 @@ def test_an_address_that_gained_an_account_another_way_is_left_alone(signup, clo
     assert sign_in(client_factory(), EMAIL, TEST_PASSWORD, next_url="/doctor/").url == "/doctor/"
 
 
-def test_a_crash_followed_by_an_expired_code_is_finished_with_a_new_code(signup, clock, client):
+def test_a_crash_after_the_code_is_finished_later_without_a_new_code(signup, clock, client):
     signup.start()
     with faults.at_send("cognito-idp", _crash("AdminAddUserToGroup")), pytest.raises(faults.SimulatedCrash):
         signup.verify(signup.latest_code())
-    clock.advance(minutes=30)
+    clock.advance(minutes=30)  # the code has expired: the address was proven already
 
-    assert "That code has expired" in signup.verify(signup.latest_code()).content.decode()
-    signup.resend()
-
-    assert signup.verify(signup.latest_code()).url == "/signup/complete/"
+    assert signup.choose_password(NEW_PASSWORD).url == "/signup/complete/"
     _assert_one_complete_account(client)
 
 

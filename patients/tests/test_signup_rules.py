@@ -16,9 +16,10 @@ from audit import repository as audit_log
 from medisecure import aws as aws_clients
 from medisecure import dynamo
 from medisecure.identity import cognito
-from medisecure.tables import PATIENT_PROVISIONAL
-from patients import otp, repository
-from patients.domain import PENDING, VERIFIED
+from medisecure.tables import PATIENT_PROVISIONAL, TABLES
+from patients import repository
+from patients.signup import otp
+from patients.signup.domain import PENDING, PROVEN, VERIFIED
 from patients.tests.conftest import NEW_PASSWORD, codes_sent_to, signup_form, wrong_code
 from tests import faults
 from tests.support import mail_to, sign_in
@@ -65,7 +66,10 @@ def test_a_person_signs_up_verifies_and_can_sign_in_as_a_patient(signup, clock, 
     assert cognito.groups_of(EMAIL) == {"patient"}
     patient = repository.get(user.sub)
     assert (patient.given_name, patient.family_name, patient.date_of_birth, patient.phone) == (
-        "Avery", "Newcomer", "1990-05-17", "+12125550123",
+        "Avery",
+        "Newcomer",
+        "1990-05-17",
+        "+12125550123",
     )
     (row,) = _signups()
     assert row["status"] == VERIFIED and row["patientId"] == user.sub
@@ -90,11 +94,14 @@ def test_every_step_is_audited_by_sign_up_id_never_by_email_or_name(signup, cloc
         "signup.code.sent",
         "signup.code.failed",
         "signup.code.verified",
+        "signup.link.sent",
         "signup.account.created",
+        "signup.account.finished",
     ]
     signup_id = _signups()[0]["signupId"]
-    assert {event.resource_id for event in events[:-1]} == {signup_id}
-    assert events[-1].patient_id == cognito.get_pool_user(EMAIL).sub
+    created = events.pop(-2)
+    assert {event.resource_id for event in events} == {signup_id}
+    assert created.patient_id == cognito.get_pool_user(EMAIL).sub
     recorded = json.dumps([event.__dict__ for event in events], default=str)
     for personal in (EMAIL, "Avery", "Newcomer", "1990-05-17", "2125550123"):
         assert personal not in recorded
@@ -116,14 +123,78 @@ def test_it_stores_the_code_only_as_an_hmac_under_the_signup_secret(signup, cloc
     assert otp.code_digest(row["signupId"], code) != row["codeHash"]
 
 
-def test_it_keeps_the_chosen_password_only_sealed_and_bound_to_its_signup(signup, clock):
+def test_no_item_the_sign_up_writes_holds_the_password_or_anything_that_opens_to_it(signup, clock):
     signup.start()
+    signup.verify_code(signup.latest_code())
+    done = signup.choose_password(NEW_PASSWORD)
+    assert done.url == "/signup/complete/"
 
-    (row,) = _signups()
-    assert NEW_PASSWORD not in json.dumps(row, default=str)
-    assert otp.open_password(row["signupId"], row["passwordSealed"]) == NEW_PASSWORD
-    with pytest.raises(otp.SealBroken):
-        otp.open_password("another-signup", row["passwordSealed"])
+    # Every item of every table, after the whole flow (a test may scan).
+    items = []
+    for table in TABLES:
+        pages = dynamo.client().get_paginator("scan").paginate(TableName=dynamo.name(table))
+        items += [dynamo.from_item(item) for page in pages for item in page["Items"]]
+    assert items
+    stored = json.dumps(items, default=str)
+    assert NEW_PASSWORD not in stored and NEW_PASSWORD.encode().hex() not in stored
+    for item in items:
+        for name, value in _flattened(item):
+            assert "password" not in name.lower() and "seal" not in name.lower(), name
+            # Nothing shaped like ciphertext: HMACs are hex, ids are hex or
+            # uuids; base64 blobs (what a sealed value looks like) are refused.
+            if isinstance(value, str) and len(value) >= 24:
+                assert not _looks_like_ciphertext(value), (name, value)
+    assert not hasattr(otp, "open_password") and not hasattr(otp, "seal_password")
+
+
+def _flattened(values, prefix=""):
+    if isinstance(values, dict):
+        for name, value in values.items():
+            yield from _flattened(value, f"{prefix}{name}.")
+    elif isinstance(values, list):
+        for value in values:
+            yield from _flattened(value, prefix)
+    else:
+        yield prefix.rstrip("."), values
+
+
+def _looks_like_ciphertext(value: str) -> bool:
+    if re.fullmatch(r"[0-9a-f-]+", value) or " " in value or "#" in value or ":" in value:
+        return False
+    return bool(re.fullmatch(r"[A-Za-z0-9+/_=-]+", value)) and re.search(r"[A-Z]", value) is not None
+
+
+def test_the_password_page_opens_only_once_the_code_is_proven(signup, clock):
+    signup.start()
+    assert signup.client.get("/signup/password/").url == "/signup/verify/"
+    refused = signup.choose_password(NEW_PASSWORD)
+    assert refused.status_code == 302 and refused.url == "/signup/verify/"
+    assert cognito.get_pool_user(EMAIL) is None
+
+
+def test_an_interrupted_sign_up_is_finished_from_the_link_in_the_second_email(
+    signup, clock, client_factory, local_stack
+):
+    signup.start()
+    signup.verify_code(signup.latest_code())
+    # The browser is closed here: no password chosen, nothing to sign into.
+    assert cognito.get_pool_user(EMAIL) is None
+    [link_mail] = [m for m in mail_to(local_stack, EMAIL) if "Finish creating" in m["subject"]]
+    link = re.search(r'href="(http://[^"]+/signup/finish/[^"]+/)"', link_mail["body"]).group(1)
+    other = client_factory()
+
+    opened = other.get(link.split("testserver", 1)[-1])
+    assert opened.status_code == 302 and opened.url == "/signup/password/"
+    done = other.post("/signup/password/", {"password": NEW_PASSWORD, "password_again": NEW_PASSWORD})
+
+    assert done.url == "/signup/complete/"
+    assert sign_in(other, EMAIL, NEW_PASSWORD, next_url="/patient/").url == "/patient/"
+    # The link is of no use once the account exists.
+    assert client_factory().get(link.split("testserver", 1)[-1]).url == "/signup/"
+
+
+def test_a_made_up_finish_link_opens_nothing(client, clock, aws):
+    assert client.get("/signup/finish/not-a-real-secret/").url == "/signup/"
 
 
 def test_a_pending_signup_carries_a_ttl_and_sits_in_the_status_index(signup, clock):
@@ -267,26 +338,46 @@ def test_the_send_limits_follow_the_settings(signup, clock, client, settings):
         ("NoSymbolsHere123", "Use a symbol such as ! or -."),
     ],
 )
-def test_it_names_the_password_rule_that_failed_and_sends_nothing(signup, clock, local_stack, password, rule):
-    page = signup.start(password=password, password_again=password)
+def test_it_names_the_password_rule_that_failed_and_makes_nothing(signup, clock, password, rule):
+    signup.start()
+    signup.verify_code(signup.latest_code())
+
+    page = signup.choose_password(password)
 
     assert page.status_code == 200
     assert rule in _text(page)
-    assert mail_to(local_stack, EMAIL) == [] and _rows() == []
+    assert cognito.get_pool_user(EMAIL) is None
+    assert _signups()[0]["status"] == PROVEN
 
 
-def test_it_lists_the_password_policy_on_the_form(client, aws):
-    page = _text(client.get("/signup/"))
+def test_it_lists_the_password_policy_on_the_password_page(signup, clock):
+    signup.start()
+    signup.verify_code(signup.latest_code())
+    page = _text(signup.client.get("/signup/password/"))
 
-    for rule in ("At least 12 characters", "An upper-case letter", "A lower-case letter", "A number", "A symbol"):
+    for rule in (
+        "At least 12 characters",
+        "An upper-case letter",
+        "A lower-case letter",
+        "A number",
+        "A symbol",
+    ):
         assert rule in page
 
 
-def test_it_refuses_two_different_passwords(signup, clock, local_stack):
-    page = signup.start(password_again=NEW_PASSWORD + "x")
+def test_it_refuses_two_different_passwords(signup, clock):
+    signup.start()
+    signup.verify_code(signup.latest_code())
+
+    page = signup.choose_password(NEW_PASSWORD, again=NEW_PASSWORD + "x")
 
     assert "The two passwords are not the same" in _text(page)
-    assert mail_to(local_stack, EMAIL) == []
+    assert cognito.get_pool_user(EMAIL) is None
+
+
+def test_the_start_page_asks_for_no_password(client, aws):
+    page = _text(client.get("/signup/"))
+    assert 'type="password"' not in page
 
 
 @pytest.mark.parametrize(
@@ -307,7 +398,9 @@ def test_it_refuses_two_different_passwords(signup, clock, local_stack):
         ("family_name", "12345", "Enter a name with at least one letter."),
     ],
 )
-def test_it_refuses_bad_input_field_by_field_and_sends_nothing(signup, clock, local_stack, field, value, message):
+def test_it_refuses_bad_input_field_by_field_and_sends_nothing(
+    signup, clock, local_stack, field, value, message
+):
     page = signup.start(**{field: value})
 
     assert page.status_code == 200
@@ -349,18 +442,27 @@ def test_signing_up_with_a_taken_address_looks_exactly_like_a_new_signup(
     fresh_post = fresh.post("/signup/", signup_form(email=UNTAKEN))
     taken_page, fresh_page = taken.get("/signup/verify/"), fresh.get("/signup/verify/")
 
-    assert (taken_post.status_code, taken_post.url) == (fresh_post.status_code, fresh_post.url) == (302, "/signup/verify/")
+    assert (
+        (taken_post.status_code, taken_post.url)
+        == (fresh_post.status_code, fresh_post.url)
+        == (302, "/signup/verify/")
+    )
     assert taken_page.status_code == fresh_page.status_code == 200
     assert [t.name for t in taken_page.templates] == [t.name for t in fresh_page.templates]
     assert len(taken_page.content) == len(fresh_page.content)
     assert _comparable(taken_page).replace(cast.patient.email, UNTAKEN) == _comparable(fresh_page)
 
-    taken_wrong, fresh_wrong = taken.post("/signup/verify/", {"code": "123456"}), fresh.post("/signup/verify/", {"code": "123456"})
+    taken_wrong, fresh_wrong = (
+        taken.post("/signup/verify/", {"code": "123456"}),
+        fresh.post("/signup/verify/", {"code": "123456"}),
+    )
     assert taken_wrong.status_code == fresh_wrong.status_code == 200
     assert _comparable(taken_wrong).replace(cast.patient.email, UNTAKEN) == _comparable(fresh_wrong)
 
 
-def test_the_holder_of_a_taken_address_is_told_and_no_second_account_is_made(client, cast, clock, local_stack):
+def test_the_holder_of_a_taken_address_is_told_and_no_second_account_is_made(
+    client, cast, clock, local_stack
+):
     before = cognito.get_pool_user(cast.patient.email)
 
     client.post("/signup/", signup_form(email=cast.patient.email, given_name="Mallory"))
@@ -387,7 +489,9 @@ def test_a_taken_address_stays_refused_whatever_code_is_tried(client, cast, cloc
 
 
 def users_with_email(email: str) -> int:
-    users = aws_clients.client("cognito-idp").list_users(UserPoolId=settings.COGNITO_USER_POOL_ID, Filter=f'email = "{email}"')
+    users = aws_clients.client("cognito-idp").list_users(
+        UserPoolId=settings.COGNITO_USER_POOL_ID, Filter=f'email = "{email}"'
+    )
     return len(users["Users"])
 
 
@@ -422,7 +526,9 @@ def test_the_code_email_has_text_and_html_the_clinic_the_code_its_expiry_and_onl
 
 def _ses_refuses(request, operation):
     if operation == "SendEmail":
-        return faults.json_error(request, status=400, code="MessageRejected", message="Email address is not verified.")
+        return faults.json_error(
+            request, status=400, code="MessageRejected", message="Email address is not verified."
+        )
     return None
 
 
@@ -434,7 +540,7 @@ def test_when_ses_refuses_the_person_is_told_and_nothing_is_lost(signup, clock, 
     assert page.status_code == 200 and "We could not send the email. Please try again." in _text(page)
     assert mail_to(local_stack, EMAIL) == []
     (row,) = _signups()
-    assert row["status"] == PENDING and row["passwordSealed"]
+    assert row["status"] == PENDING
     assert [event.action for event in _events("signup.")] == ["signup.requested", "signup.code.send_failed"]
 
     # The failed send does not count: a new code can be asked for at once.
@@ -478,3 +584,23 @@ def test_a_signup_older_than_its_lifetime_cannot_be_finished(signup, clock, clie
 
 def test_resend_is_post_only(client, aws):
     assert client.get("/signup/verify/resend/").status_code == 405
+
+
+def test_a_stranger_asking_for_someone_elses_address_cannot_lock_its_owner_out(aws, clock, local_stack):
+    from medisecure.identity.actors import ANONYMOUS, AuditContext
+    from patients.signup import services as signup_services
+    from patients.signup.domain import SendTooSoon, SignupDetails
+
+    details = SignupDetails(EMAIL, "Avery", "Newcomer", "1990-05-17", "+12125550123")
+    stranger, owner = AuditContext(ip="203.0.113.9"), AuditContext(ip="198.51.100.4")
+    for _ in range(5):
+        signup_services.signup_request(actor=ANONYMOUS, audit=stranger, details=details)
+        clock.advance(seconds=61)
+    with pytest.raises(SendTooSoon):
+        signup_services.signup_request(actor=ANONYMOUS, audit=stranger, details=details)
+
+    started = signup_services.signup_request(actor=ANONYMOUS, audit=owner, details=details)
+
+    assert started.sent and len(mail_to(local_stack, EMAIL)) == 6
+    ledger = [row for row in _rows() if "sentAt" in row][0]
+    assert "203.0.113.9" not in json.dumps(ledger, default=str)

@@ -31,11 +31,11 @@ def _new_page(chromium):
 
 def _open_hours(page, weekday: int):
     page.get_by_role("link", name="My availability").first.click()
-    row = page.get_by_role("group", name="Weekly hours, row 1")
-    row.get_by_label("Day").select_option(WEEKDAYS[weekday])
-    row.get_by_label("From").fill("09:00")
-    row.get_by_label("Until").fill("11:00")
-    row.get_by_label("Slot length (minutes)").fill("30")
+    name = WEEKDAYS[weekday]
+    page.get_by_label(f"Working on {name}").check()
+    page.get_by_label(f"{name}: From").fill("09:00")
+    page.get_by_label(f"{name}: Until").fill("11:00")
+    page.get_by_label(f"{name}: Slot length (minutes)").fill("30")
     page.get_by_role("button", name="Save my availability").click()
     assert "Your availability is saved." in page.content()
 
@@ -76,19 +76,32 @@ def test_a_patient_books_an_opened_time_both_see_it_and_cancelling_offers_it_aga
 
         page.goto(f"{live_server.url}/doctor/?start={day:%Y-%m-%d}")
         schedule = page.inner_text("main")
-        assert "Jordan Example" in schedule and "Knee pain after running" in schedule and "9:00 AM" in schedule
+        assert (
+            "Jordan Example" in schedule and "Knee pain after running" in schedule and "9:00 AM" in schedule
+        )
         assert_accessible(page)
         page.get_by_role("link", name="Week view").click()
         assert "Knee pain after running" in page.inner_text("main")
 
         [confirmation] = raw_mail_to(local_stack, cast.patient.email)
-        [calendar] = [part for part in confirmation.iter_attachments() if part.get_filename() == "appointment.ics"]
+        [calendar] = [
+            part for part in confirmation.iter_attachments() if part.get_filename() == "appointment.ics"
+        ]
         assert "BEGIN:VEVENT" in calendar.get_content()
 
         patient.get_by_role("link", name="My appointments", exact=True).click()
         patient.get_by_role("link", name="Details").first.click()
-        patient.get_by_role("button", name="Cancel this appointment").click()
+        patient.get_by_role("link", name="Cancel this appointment").click()
+        patient.get_by_label("Why are you cancelling?").fill("Feeling better")
+        patient.get_by_role("button", name="Yes, cancel it").click()
         assert "Your appointment is cancelled." in patient.content()
+        removals = [
+            part
+            for message in raw_mail_to(local_stack, cast.patient.email)
+            for part in message.iter_attachments()
+            if part.get_filename() == "cancellation.ics"
+        ]
+        assert len(removals) == 1 and "METHOD:CANCEL" in removals[0].get_content()
         assert "9:00 AM" in _free_times(patient, live_server, day_label)
 
         page.goto(f"{live_server.url}/doctor/?start={day:%Y-%m-%d}")

@@ -44,9 +44,16 @@ def test_a_doctor_writes_to_the_chart_and_the_patient_reads_and_downloads_it(
     page.wait_for_url(chart)
     assert_accessible(page)
 
-    _add(page, "Visit note", {"Subjective": "Cough for a week", "Assessment": "Viral <b>cough</b>"}, "Add visit note")
+    _add(
+        page,
+        "Visit note",
+        {"Subjective": "Cough for a week", "Assessment": "Viral <b>cough</b>"},
+        "Add visit note",
+    )
     _add(page, "Diagnosis", {"ICD-10 code": "j20.9", "Description": "Acute bronchitis"}, "Add diagnosis")
-    _add(page, "Allergy", {"Substance": "Penicillin", "Reaction": "Hives", "Severity": "severe"}, "Add allergy")
+    _add(
+        page, "Allergy", {"Substance": "Penicillin", "Reaction": "Hives", "Severity": "severe"}, "Add allergy"
+    )
     assert page.get_by_role("link", name="J20.9 Acute bronchitis").count() == 1
     assert "Viral <b>cough</b>" in page.inner_text("main")  # shown as typed, not as markup
 

@@ -3,6 +3,7 @@ doctor signs in with the emailed temporary password: all in a real browser."""
 
 import re
 from datetime import timedelta
+from urllib.parse import unquote
 
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from tests.support import TEST_PASSWORD
 NEW_PASSWORD = "Chosen-by-the-doctor-7!"
 
 
-def _apply(page, live_server, assert_accessible):
+def _apply(page, live_server, local_stack, assert_accessible):
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Apply as a clinician").click()
     page.wait_for_url(live_server.url + "/clinicians/apply/")
@@ -34,7 +35,17 @@ def _apply(page, live_server, assert_accessible):
     page.get_by_role("button", name="Send application").click()
     page.wait_for_url(live_server.url + "/clinicians/apply/submitted/")
     assert_accessible(page)
-    return page.locator(".reference").inner_text().strip()
+    # The page does not show the reference (anyone at this screen could read
+    # it): the applicant finds it in the confirmation email.
+    return _reference_from_the_outbox(page.context, local_stack)
+
+
+def _reference_from_the_outbox(context, local_stack) -> str:
+    outbox = context.new_page()
+    outbox.goto(local_stack.url + "/_outbox/")
+    subject = outbox.get_by_role("link", name=re.compile("We received your application")).first.inner_text()
+    outbox.close()
+    return re.search(r"We received your application (\S+)", subject).group(1)
 
 
 def _sign_in(page, email, password):
@@ -52,12 +63,13 @@ def _approve_in_the_admin(page, live_server, cast, reference):
     page.get_by_role("link", name=reference).click()
     assert "Avery" in page.content() and "MD-204518" in page.content()
 
-    with page.context.expect_page() as opened:
-        page.get_by_role("link", name="Open the licence scan").click()
-    scan = opened.value
-    scan.wait_for_load_state()
-    assert "X-Amz-Signature=" in scan.url and "X-Amz-Expires=300" in scan.url
-    scan.close()
+    # The scan is downloaded, never shown in the admin's browser: the link
+    # answers with a short-lived signed address that says "attachment".
+    href = page.get_by_role("link", name="Open the licence scan").get_attribute("href")
+    answer = page.request.get(live_server.url + href, max_redirects=0)
+    location = answer.headers["location"]
+    assert answer.status == 302 and "X-Amz-Signature=" in location and "X-Amz-Expires=300" in location
+    assert "attachment" in unquote(location)
 
     page.get_by_role("button", name="Approve").click()
     page.wait_for_load_state()
@@ -73,7 +85,7 @@ def _temporary_password(page, local_stack):
 def test_an_applicant_is_approved_in_the_admin_and_signs_in_as_a_doctor(
     page, chromium, live_server, local_stack, cast, assert_accessible
 ):
-    reference = _apply(page, live_server, assert_accessible)
+    reference = _apply(page, live_server, local_stack, assert_accessible)
 
     admin = chromium.new_context().new_page()
     _approve_in_the_admin(admin, live_server, cast, reference)

@@ -32,7 +32,9 @@ def _portal_session_is_signed_in(page, live_server, path) -> bool:
 
 
 @pytest.mark.parametrize("role", sorted(HOME_HEADINGS))
-def test_each_role_signs_in_lands_home_and_signs_out_for_good(page, live_server, cast, role, assert_accessible):
+def test_each_role_signs_in_lands_home_and_signs_out_for_good(
+    page, live_server, cast, role, assert_accessible
+):
     path, heading = HOME_HEADINGS[role]
     _start_sign_in(page, live_server)
     assert_accessible(page)  # the hosted UI's sign-in form

@@ -1,13 +1,13 @@
-import csv
 import io
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.domain import timestamp_bound
+from audit.domain import csv_line, timestamp_bound
 from audit.management.commands._dates import iso_day
-from audit.review import audit_disclosures
-from audit.services import Actor
+from audit.selectors import audit_disclosures
+from medisecure import clock
+from medisecure.identity.actors import NO_REQUEST, Actor
 
 COLUMNS = ("when", "who", "role", "action", "outcome", "what")
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         parser.add_argument("--output", help="write the report to this file instead of standard output")
 
     def handle(self, *args, patient, since, until, output, **options):
-        today = datetime.now(timezone.utc).date()
+        today = clock.recorded_now().date()  # the trail's own clock: when its events were written
         # HIPAA's accounting of disclosures covers the six years before a request.
         since = since or today - timedelta(days=6 * 365)
         until = until or today
@@ -36,12 +36,16 @@ class Command(BaseCommand):
             since=timestamp_bound(since, end=False),
             until=timestamp_bound(until, end=True),
             actor=Actor(user_id="system:audit_report", role="operator"),
+            audit=NO_REQUEST,
         )
         report = io.StringIO()
-        report.write(f"# Accounting of disclosures for patient {patient}, {since} to {until}: {len(rows)} accesses\n")
-        writer = csv.DictWriter(report, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+        report.write(
+            f"# Accounting of disclosures for patient {patient}, {since} to {until}: {len(rows)} accesses\n"
+        )
+        # The admin's export's own writer: no cell runs as a formula.
+        report.write(csv_line(COLUMNS))
+        for row in rows:
+            report.write(csv_line(row.get(column, "") for column in COLUMNS))
         if output:
             with open(output, "w", encoding="utf-8") as stream:
                 stream.write(report.getvalue())

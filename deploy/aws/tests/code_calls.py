@@ -14,6 +14,18 @@ table or index it touches in a way the reading can follow, the scan fails
 and names the line, rather than guessing. A test also records the calls a
 real run makes and checks that the reading covers them.
 
+Writes that must land together go through the unit of work
+(`medisecure.unit_of_work.Transaction`): each repository adds its entries,
+built where it names its table (`dynamo.put_entry(TABLE, ...)`,
+`dynamo.delete_entry(TABLE, ...)`, a `{"Update": {"TableName": ...}}` literal,
+or a repository's own helper that takes the table from its caller), and the
+audit writer adds its event the same way. The commit sends them as one
+TransactWriteItems, which names no table itself and has no IAM action of its
+own: each entry is authorised as the single-item action it performs, so the
+reading counts each entry where it is built, whichever transaction it joins,
+and not the commit. Reads batched across tables are read the same way: a
+BatchGetItem of TABLE wherever a repository builds `dynamo.ItemRead(TABLE, ...)`.
+
 What is read: every module of the project's packages, except tests, test
 plumbing, migrations and `deploy/` (the local stack), and except
 `bootstrap.py` with its `bootstrap_aws` command: in AWS the CloudFormation
@@ -41,6 +53,25 @@ NOT_RUN_BY_THE_TASK_ROLE = {
     "medisecure/bootstrap.py",
     "medisecure/management/commands/bootstrap_aws.py",
 }
+# The stream consumers and the archiver run as their own principals: in AWS
+# the Lambda functions behind the event source mappings (the archiver's role
+# may read the stream and put into the archive bucket, nothing else; the
+# mapping itself keeps the position), locally `stream_consumer`. The
+# restore from the archive is an operator's, with the operator's own
+# credentials. test_template_matches_code checks the archiver's role apart.
+NOT_RUN_BY_THE_TASK_ROLE |= {
+    "medisecure/streams.py",
+    "medisecure/management/commands/stream_consumer.py",
+    "audit/archive/writer_repository.py",
+    "audit/archive/lambda_handler.py",
+    "audit/archive/restore_repository.py",
+    # The analytics projector: its own principal may only UpdateItem the analytics table.
+    "analytics/projector_repository.py",
+    "analytics/handlers.py",
+}
+# The demo clinic's step markers live in a table of the local stack only
+# (seed_demo refuses anywhere else), so no role in AWS ever needs it.
+NOT_RUN_BY_THE_TASK_ROLE |= {"portal/demo/repository.py"}
 DYNAMO_HELPERS = "medisecure.dynamo"
 TABLE_NAME_FUNCTIONS = {"name", "physical_name"}
 # TransactWriteItems/TransactGetItems have no IAM action of their own: each
@@ -56,6 +87,14 @@ ENTRY_AUTHORISED_OPERATIONS = {"TransactWriteItems", "TransactGetItems"}
 # `medisecure.dynamo` helpers that take a list of (table, key) pairs: their
 # call sites name the tables, so their own bodies are not read.
 PAIR_LIST_HELPERS = {"get_many": "BatchGetItem"}
+# `dynamo.read_together(*reads)` batches `dynamo.ItemRead(TABLE, key, parse)`
+# values that each repository builds for its own items: the reading counts a
+# BatchGetItem of TABLE where an ItemRead is built, and skips the helper.
+ITEM_READ = "ItemRead"
+BATCH_OF_ITEM_READS = {"read_together": "BatchGetItem"}
+# The entries repositories add to a unit of work (medisecure.unit_of_work):
+# `dynamo.put_entry(TABLE, ...)` is authorised as PutItem on TABLE, and so on.
+ENTRY_HELPERS = {"put_entry": "PutItem", "delete_entry": "DeleteItem"}
 
 
 class ScanError(Exception):
@@ -128,7 +167,11 @@ class _Module:
             elif isinstance(node, ast.Import):
                 for alias in node.names:
                     self.modules[alias.asname or alias.name] = alias.name
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            elif (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
                 self.constants[node.targets[0].id] = node.value
 
     def where(self, node: ast.AST) -> str:
@@ -164,7 +207,11 @@ def _client_factories(modules: list[_Module]) -> dict[tuple[str, str], str]:
 def _called_function(module: _Module, func: ast.expr) -> tuple[str, str] | None:
     if isinstance(func, ast.Name):
         return module.functions_from.get(func.id, (module.dotted, func.id))
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id in module.modules:
+    if (
+        isinstance(func, ast.Attribute)
+        and isinstance(func.value, ast.Name)
+        and func.value.id in module.modules
+    ):
         return (module.modules[func.value.id], func.attr)
     return None
 
@@ -238,11 +285,23 @@ class _FunctionScan:
     # --- the walk ---------------------------------------------------------
     def run(self) -> None:
         for node in self._in_order(self.function):
-            if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            if (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Name)
+            ):
                 self._remember(node.targets[0].id, node.value)
-            elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name) and node.value is not None:
+            elif (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and node.value is not None
+            ):
                 self._remember(node.target.id, node.value)
-            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Subscript):
+            elif (
+                isinstance(node, ast.Assign)
+                and len(node.targets) == 1
+                and isinstance(node.targets[0], ast.Subscript)
+            ):
                 self._remember_key(node.targets[0], node.value)
             elif isinstance(node, ast.Call):
                 self._call(node)
@@ -260,7 +319,9 @@ class _FunctionScan:
     def _remember(self, name: str, value: ast.expr) -> None:
         if isinstance(value, ast.Dict):
             self.keyword_dicts[name] = {
-                key.value: item for key, item in zip(value.keys, value.values) if isinstance(key, ast.Constant)
+                key.value: item
+                for key, item in zip(value.keys, value.values)
+                if isinstance(key, ast.Constant)
             }
         service = _service_of(self.module, value, self.clients, self.factories)
         if service:
@@ -272,7 +333,11 @@ class _FunctionScan:
 
     def _remember_key(self, target: ast.Subscript, value: ast.expr) -> None:
         key = target.slice
-        if isinstance(target.value, ast.Name) and target.value.id in self.keyword_dicts and isinstance(key, ast.Constant):
+        if (
+            isinstance(target.value, ast.Name)
+            and target.value.id in self.keyword_dicts
+            and isinstance(key, ast.Constant)
+        ):
             self.keyword_dicts[target.value.id][key.value] = value
 
     def _call(self, node: ast.Call) -> None:
@@ -280,8 +345,14 @@ class _FunctionScan:
         if target and target[0] == DYNAMO_HELPERS and target[1] in PAIR_LIST_HELPERS:
             self._pair_list_call(node, PAIR_LIST_HELPERS[target[1]])
             return
-        if target and target[0] == DYNAMO_HELPERS and target[1] in self.helpers:
-            self._helper_call(node, target[1])
+        if target and target[0] == DYNAMO_HELPERS and target[1] == ITEM_READ:
+            self._named_table_call(node, BATCH_OF_ITEM_READS["read_together"], ITEM_READ)
+            return
+        if target and target[0] == DYNAMO_HELPERS and target[1] in ENTRY_HELPERS:
+            self._named_table_call(node, ENTRY_HELPERS[target[1]], target[1])
+            return
+        if target and target in self.helpers:
+            self._helper_call(node, target)
             return
         if not isinstance(node.func, ast.Attribute):
             return
@@ -326,7 +397,9 @@ class _FunctionScan:
                 continue
             indexes = self.indexes_of(self._keyword(node, "IndexName"))
             if table is None or indexes is None:
-                raise ScanError(f"{self.module.where(node)}: cannot tell which table or index {operation} touches")
+                raise ScanError(
+                    f"{self.module.where(node)}: cannot tell which table or index {operation} touches"
+                )
             for index in indexes:
                 self.calls.append(Call("dynamodb", operation, table, index, self.module.where(node)))
 
@@ -344,24 +417,39 @@ class _FunctionScan:
                 raise ScanError(f"{self.module.where(node)}: cannot tell which table {operation} reads")
             self.calls.append(Call("dynamodb", operation, table, None, self.module.where(node)))
 
-    def _helper_call(self, node: ast.Call, helper: str) -> None:
+    def _named_table_call(self, node: ast.Call, operation: str, helper: str) -> None:
+        """A call whose first argument (or `table=`) is the table it touches."""
+        table = self.table_of(node.args[0] if node.args else self._keyword(node, "table"))
+        if table is None:
+            raise ScanError(f"{self.module.where(node)}: cannot tell which table dynamo.{helper} names")
+        if table == "<param>":
+            self.parametric.append((operation, False))
+        else:
+            self.calls.append(Call("dynamodb", operation, table, None, self.module.where(node)))
+
+    def _helper_call(self, node: ast.Call, target: tuple[str, str]) -> None:
+        helper = f"{target[0].rsplit('.', 1)[-1]}.{target[1]}"  # dynamo.query_page, repository._put
         table_expr = node.args[0] if node.args else self._keyword(node, "table")
         table = self.table_of(table_expr)
         if table is None:
-            raise ScanError(f"{self.module.where(node)}: cannot tell which table dynamo.{helper} touches")
-        for operation, takes_index in self.helpers[helper]:
+            raise ScanError(f"{self.module.where(node)}: cannot tell which table {helper} touches")
+        for operation, takes_index in self.helpers[target]:
             if table == "<param>":
                 self.parametric.append((operation, takes_index))
                 continue
             indexes = self.indexes_of(self._keyword(node, "index")) if takes_index else [None]
             if indexes is None:
-                raise ScanError(f"{self.module.where(node)}: cannot tell which index dynamo.{helper} queries")
+                raise ScanError(f"{self.module.where(node)}: cannot tell which index {helper} queries")
             for index in indexes:
                 self.calls.append(Call("dynamodb", operation, table, index, self.module.where(node)))
 
     def _transaction_entry(self, node: ast.Dict) -> None:
         for key, value in zip(node.keys, node.values):
-            if not (isinstance(key, ast.Constant) and key.value in TRANSACTION_ENTRIES and isinstance(value, ast.Dict)):
+            if not (
+                isinstance(key, ast.Constant)
+                and key.value in TRANSACTION_ENTRIES
+                and isinstance(value, ast.Dict)
+            ):
                 continue
             inner = {k.value: v for k, v in zip(value.keys, value.values) if isinstance(k, ast.Constant)}
             if "TableName" not in inner:
@@ -369,43 +457,57 @@ class _FunctionScan:
             operation = TRANSACTION_ENTRIES[key.value]
             table = self.table_of(inner["TableName"])
             if table is None:
-                raise ScanError(f"{self.module.where(node)}: cannot tell which table a {key.value} entry writes")
+                raise ScanError(
+                    f"{self.module.where(node)}: cannot tell which table a {key.value} entry writes"
+                )
             if table == "<param>":
                 self.parametric.append((operation, False))
             else:
                 self.calls.append(Call("dynamodb", operation, table, None, self.module.where(node)))
 
 
-def _helper_summaries(module: _Module, factories) -> dict[str, list[tuple[str, bool]]]:
-    """What each `medisecure.dynamo` helper that takes a `table` does to it:
-    [(operation, takes the caller's `index=`)], to a fixed point because
-    helpers call helpers."""
-    summaries: dict[str, list[tuple[str, bool]]] = {}
+def _helper_summaries(modules: list[_Module], factories) -> dict[tuple[str, str], list[tuple[str, bool]]]:
+    """What each helper that takes a `table` does to it, by (module,
+    function): [(operation, takes the caller's `index=`)], to a fixed point
+    because helpers call helpers. Every `medisecure.dynamo` helper counts
+    (its callers must name a table the reading can follow); elsewhere, a
+    function that touches the table it is given (a repository's own entry
+    builder, `_put(CARE_TEAM, ...)`), so the table is read at its call."""
+    summaries: dict[tuple[str, str], list[tuple[str, bool]]] = {}
     changed = True
     while changed:
         changed = False
-        for function in module.functions():
-            parameters = {arg.arg for arg in function.args.args + function.args.kwonlyargs}
-            if "table" not in parameters:
-                continue
-            scan = _FunctionScan(module, function, factories, summaries)
-            scan.run()
-            takes_index = "index" in parameters
-            found = sorted({(operation, takes_index and operation == "Query") for operation, _ in scan.parametric})
-            if summaries.get(function.name) != found:
-                summaries[function.name] = found
-                changed = True
+        for module in modules:
+            for function in module.functions():
+                parameters = {arg.arg for arg in function.args.args + function.args.kwonlyargs}
+                if "table" not in parameters:
+                    continue
+                scan = _FunctionScan(module, function, factories, summaries)
+                scan.run()
+                takes_index = "index" in parameters
+                found = sorted(
+                    {(operation, takes_index and operation == "Query") for operation, _ in scan.parametric}
+                )
+                key = (module.dotted, function.name)
+                if module.dotted != DYNAMO_HELPERS and not found:
+                    continue
+                if summaries.get(key) != found:
+                    summaries[key] = found
+                    changed = True
     return summaries
 
 
 def _calls_of(modules: list[_Module], scanned: list[_Module]) -> set[Call]:
     factories = _client_factories(modules)
-    helper_module = next(module for module in modules if module.dotted == DYNAMO_HELPERS)
-    helpers = _helper_summaries(helper_module, factories)
+    helpers = _helper_summaries(modules, factories)
     found: set[Call] = set()
     for module in scanned:
         for function in module.functions():
-            if module.dotted == DYNAMO_HELPERS and function.name in PAIR_LIST_HELPERS:
+            if module.dotted == DYNAMO_HELPERS and (
+                function.name in PAIR_LIST_HELPERS
+                or function.name in BATCH_OF_ITEM_READS
+                or function.name in ENTRY_HELPERS
+            ):
                 continue
             scan = _FunctionScan(module, function, factories, helpers)
             scan.run()

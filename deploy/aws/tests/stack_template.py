@@ -62,7 +62,7 @@ def resolve(value: Any, parameters: dict[str, str]) -> Any:
         return value
     if len(value) != 1:
         return {key: resolve(item, parameters) for key, item in value.items()}
-    (function, argument), = value.items()
+    ((function, argument),) = value.items()
     if function == "Ref":
         if argument not in parameters:
             return stand_in(argument)
@@ -100,13 +100,27 @@ def _sub_variable(name: str, scope: dict[str, str]) -> str:
 
 def container() -> dict:
     (task_definition,) = resources("AWS::ECS::TaskDefinition").values()
-    (portal,) = task_definition["Properties"]["ContainerDefinitions"]
+    (portal,) = [c for c in task_definition["Properties"]["ContainerDefinitions"] if c["Name"] == "portal"]
     return portal
+
+
+def sidecars() -> list[dict]:
+    (task_definition,) = resources("AWS::ECS::TaskDefinition").values()
+    return [c for c in task_definition["Properties"]["ContainerDefinitions"] if c["Name"] != "portal"]
 
 
 def task_role_statements() -> list[dict]:
     role = resources("AWS::IAM::Role")["TaskRole"]
-    return [statement for policy in role["Properties"]["Policies"] for statement in policy["PolicyDocument"]["Statement"]]
+    attached = [
+        policy["Properties"]
+        for policy in resources("AWS::IAM::RolePolicy").values()
+        if policy["Properties"]["RoleName"] == {"Ref": "TaskRole"}
+    ]
+    return [
+        statement
+        for policy in [*role["Properties"]["Policies"], *attached]
+        for statement in policy["PolicyDocument"]["Statement"]
+    ]
 
 
 def as_list(value: Any) -> list:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from deploy.aws.tests.code_calls import TRANSACTION_ENTRIES, Call, ScanError, code_calls, scan_source
-from medisecure import aws, seeding
+from medisecure import aws
+from portal import seeding
 from tests.support import TEST_PASSWORD, sign_in
 
 pytestmark = pytest.mark.django_db
@@ -17,18 +18,18 @@ def _keys(calls) -> set[tuple]:
 
 
 def test_it_sees_a_raw_client_call_and_the_table_it_names():
-    source = '''
+    source = """
 from medisecure import dynamo
 from medisecure.tables import AUDIT_LOGS
 
 def rewrite(event_id):
     dynamo.client().update_item(TableName=dynamo.name(AUDIT_LOGS), Key={})
-'''
+"""
     assert _keys(scan_source(source)) == {("dynamodb", "UpdateItem", "audit-logs", None)}
 
 
 def test_it_sees_each_entry_of_a_transaction_by_the_action_that_authorises_it():
-    source = '''
+    source = """
 from medisecure import dynamo
 from medisecure.tables import APPOINTMENTS, SLOT_LOCKS
 
@@ -39,7 +40,7 @@ def cancel(appointment_id, lock_id):
         {"Update": {"TableName": dynamo.name(APPOINTMENTS), "Key": {}}},
         {"ConditionCheck": {"TableName": dynamo.name(APPOINTMENTS), "Key": {}}},
     ])
-'''
+"""
     assert _keys(scan_source(source)) == {
         ("dynamodb", "DeleteItem", "slot-locks", None),
         ("dynamodb", "UpdateItem", "appointments", None),
@@ -47,8 +48,60 @@ def cancel(appointment_id, lock_id):
     }
 
 
+def test_it_sees_each_write_added_to_a_unit_of_work_where_its_repository_names_the_table():
+    source = """
+from boto3.dynamodb.conditions import Attr
+from medisecure import dynamo
+from medisecure.tables import APPOINTMENTS, PATIENTS, SLOT_LOCKS
+
+def locks_take(tx, lock):
+    tx.add(dynamo.put_entry(SLOT_LOCKS, lock, Attr("lockId").not_exists()), refused=SlotTaken)
+
+def appointment_remove(tx, appointment_id):
+    tx.add(dynamo.delete_entry(APPOINTMENTS, {"appointmentId": appointment_id}))
+
+def patient_read(patient_id):
+    return dynamo.ItemRead(PATIENTS, {"patientId": patient_id}, parse)
+"""
+    assert _keys(scan_source(source)) == {
+        ("dynamodb", "PutItem", "slot-locks", None),
+        ("dynamodb", "DeleteItem", "appointments", None),
+        ("dynamodb", "BatchGetItem", "patients", None),
+    }
+
+
+def test_it_follows_a_repositorys_own_entry_builder_to_the_table_its_caller_names():
+    source = """
+from medisecure import dynamo
+from medisecure.tables import CARE_TEAM, PATIENTS
+
+def _put(table, values, condition):
+    return {"Put": {"TableName": dynamo.name(table), "Item": dynamo.to_item(values)}}
+
+def _entry(table, values):
+    return dynamo.put_entry(table, values)
+
+def link_add(tx, values):
+    tx.add(_put(CARE_TEAM, values, None))
+
+def patient_add(tx, values):
+    tx.add(_entry(PATIENTS, values))
+"""
+    assert _keys(scan_source(source)) == {
+        ("dynamodb", "PutItem", "care-team", None),
+        ("dynamodb", "PutItem", "patients", None),
+    }
+
+
+def test_the_commit_of_a_unit_of_work_is_authorised_entry_by_entry_not_as_itself():
+    operations = {call.operation for call in code_calls()}
+
+    assert "TransactWriteItems" not in operations
+    assert {"PutItem", "DeleteItem"} <= operations
+
+
 def test_it_follows_the_dynamo_helpers_to_the_table_and_index_their_caller_names():
-    source = '''
+    source = """
 from boto3.dynamodb.conditions import Key
 from medisecure import dynamo
 from medisecure.tables import APPOINTMENTS
@@ -60,7 +113,7 @@ def upcoming(who, person_id):
 
 def book(values):
     dynamo.put_new(APPOINTMENTS, values)
-'''
+"""
     assert _keys(scan_source(source)) == {
         ("dynamodb", "Query", "appointments", "PatientAppointmentsIndex"),
         ("dynamodb", "Query", "appointments", "ProviderAppointmentsIndex"),
@@ -69,7 +122,7 @@ def book(values):
 
 
 def test_it_reads_the_tables_of_a_batch_read_from_its_pairs():
-    source = '''
+    source = """
 from medisecure import dynamo
 from medisecure.tables import AUDIT_LOGS, PATIENTS, PROVIDERS
 
@@ -78,7 +131,7 @@ def with_head(patient_id, head_key):
 
 def doctors(ids):
     return dynamo.get_many([(PROVIDERS, {"providerId": i}) for i in ids])
-'''
+"""
     assert _keys(scan_source(source)) == {
         ("dynamodb", "BatchGetItem", "patients", None),
         ("dynamodb", "BatchGetItem", "audit-logs", None),
@@ -87,7 +140,7 @@ def doctors(ids):
 
 
 def test_it_sees_calls_to_other_services_through_a_wrapper():
-    source = '''
+    source = """
 from medisecure import aws
 
 def _ses():
@@ -97,19 +150,19 @@ def send(message):
     client = _ses()
     client.send_email(**message)
     aws.client("s3").generate_presigned_url("get_object", Params={})
-'''
+"""
     assert _keys(scan_source(source)) == {("sesv2", "SendEmail", None, None), ("s3", "GetObject", None, None)}
 
 
 def test_it_refuses_to_guess_a_table_or_index_it_cannot_follow():
-    source = '''
+    source = """
 from boto3.dynamodb.conditions import Key
 from medisecure import dynamo
 from medisecure.tables import AUDIT_LOGS
 
 def search(index_name, value):
     return dynamo.query_page(AUDIT_LOGS, Key("x").eq(value), index=index_name, list_name="a")
-'''
+"""
     with pytest.raises(ScanError, match=r"scanned/repository.py:7: cannot tell which index"):
         scan_source(source)
 

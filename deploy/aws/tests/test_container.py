@@ -6,8 +6,10 @@ environment the stack gives the container passes the production checks."""
 
 from __future__ import annotations
 
+import ast
 import fnmatch
 import importlib.metadata
+import json
 import os
 import re
 import secrets
@@ -62,12 +64,11 @@ def test_the_gunicorn_config_loads_and_takes_its_sizes_from_the_environment(monk
     assert config.keepalive > 60  # outlasts the load balancer's idle timeout
 
 
-def test_the_access_log_format_leaves_out_query_strings_and_referrers():
+def test_gunicorn_writes_no_access_log_whose_paths_would_name_patients():
     config = _ConfigOnly().cfg
 
-    assert "%(U)s" in config.access_log_format
-    for atom in ("%(r)s", "%(q)s", "%(f)s", "%({referer}i)s"):
-        assert atom not in config.access_log_format
+    # The portal's own JSON line per request names the route instead.
+    assert config.accesslog is None
 
 
 def _free_port() -> int:
@@ -110,14 +111,25 @@ def test_gunicorn_with_the_config_serves_the_portal_and_logs_no_query_string(aws
                 assert server.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
                 time.sleep(0.2)
         assert _get(f"http://127.0.0.1:{port}/?code=an-authorization-code&state=a-state") == 200
+        # An address holding a secret: the log names its route instead.
+        try:
+            _get(f"http://127.0.0.1:{port}/signup/finish/a-finish-link-secret/")
+        except urllib.error.HTTPError:
+            pass
     finally:
         server.terminate()
         log, _ = server.communicate(timeout=30)
 
-    lines = [line for line in log.splitlines() if '"GET /' in line]
-    assert any('"GET / HTTP/1.1" 200' in line for line in lines), log
-    assert any('"GET /healthz HTTP/1.1" 200' in line for line in lines), log
-    assert all(re.search(r"request_id=[0-9a-f]{32}$", line) for line in lines), log
+    # The portal's own JSON line per request (gunicorn writes no access log).
+    requests = [
+        json.loads(line)
+        for line in log.splitlines()
+        if line.startswith("{") and '"medisecure.requests"' in line
+    ]
+    answered = {(line["route"], line["status"]) for line in requests}
+    assert {("healthz", 200), ("landing", 200)} <= answered, log
+    assert all(re.fullmatch(r"[0-9a-f]{32}", line["request_id"]) for line in requests), log
+    assert "a-finish-link-secret" not in log
     assert "an-authorization-code" not in log and "a-state" not in log
 
 
@@ -179,8 +191,14 @@ def _ignored(path: str, patterns: list[str]) -> bool:
 
 
 def _image_files() -> set[str]:
-    patterns = [line.strip() for line in DOCKERIGNORE.read_text().splitlines() if line.strip() and not line.startswith("#")]
-    listed = subprocess.run(["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True).stdout.split()
+    patterns = [
+        line.strip()
+        for line in DOCKERIGNORE.read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    listed = subprocess.run(
+        ["git", "ls-files"], cwd=REPO, capture_output=True, text=True, check=True
+    ).stdout.split()
     extra = [".env", ".local/stack.env", "db.sqlite3", "staticfiles/css/portal.css"]  # untracked but possible
     return {path for path in listed + extra if not _ignored(path, patterns)}
 
@@ -235,9 +253,14 @@ def test_the_image_installs_pinned_runtime_requirements_that_cover_every_runtime
     distributions = importlib.metadata.packages_distributions()
     project = {path.name for path in REPO.iterdir() if (path / "__init__.py").exists()}
     imported = set()
+    # The parsed imports, not lines that look like them (a docstring's
+    # "from the hour before" is no import).
     for module in code_calls.runtime_modules():
-        for match in re.finditer(r"^\s*(?:from|import)\s+([A-Za-z_]\w*)", module.read_text(), re.MULTILINE):
-            imported.add(match.group(1))
+        for node in ast.walk(ast.parse(module.read_text())):
+            if isinstance(node, ast.Import):
+                imported.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                imported.add(node.module.split(".")[0])
     third_party = imported - set(sys.stdlib_module_names) - project - {"__future__"}
     needed = {_normal(distributions[name][0]) for name in third_party}
     # A package imported directly but installed as a pinned requirement's own
@@ -261,18 +284,22 @@ def test_the_environment_the_stack_gives_the_container_passes_the_production_che
         **parameter_defaults(),
         "DomainName": "portal.clinic.example",
         "SesSender": "no-reply@clinic.example",
+        "EmergencyAccessNotify": "privacy@clinic.example",
         "CognitoDomainPrefix": "clinic-example",
         "AWS::Region": "us-east-1",
         "UserPool": "us-east-1_Example",
         "PortalAppClient": "exampleclientid",
         "DocumentsBucket": "medisecure-prod-documents-111122223333",
+        "AuditArchiveBucket": "medisecure-prod-audit-archive-111122223333",
         "SesConfigurationSet": "medisecure-prod",
         "LogGroup": "/medisecure/prod/portal",
         "DataKey.Arn": "arn:aws:kms:us-east-1:111122223333:key/example",
         "Database.Endpoint.Address": "medisecure.abc.us-east-1.rds.amazonaws.com",
         "Database.Endpoint.Port": "5432",
     }
-    environment = {entry["Name"]: str(resolve(entry["Value"], deployed)) for entry in container()["Environment"]}
+    environment = {
+        entry["Name"]: str(resolve(entry["Value"], deployed)) for entry in container()["Environment"]
+    }
     injected = {entry["Name"]: secrets.token_urlsafe(48) for entry in container()["Secrets"]}
     assert not [value for value in environment.values() if "<" in value], environment
 
@@ -286,5 +313,11 @@ def test_the_environment_the_stack_gives_the_container_passes_the_production_che
     )
 
     assert result.returncode == 0, result.stderr
-    assert environment["DATABASE_URL"].startswith("postgres://medisecure@") and "sslmode=require" in environment["DATABASE_URL"]
-    assert shlex.split(environment["FORWARDED_ALLOW_IPS"].replace(",", " ")) == ["10.40.0.0/20", "10.40.16.0/20"]
+    assert (
+        environment["DATABASE_URL"].startswith("postgres://medisecure@")
+        and "sslmode=require" in environment["DATABASE_URL"]
+    )
+    assert shlex.split(environment["FORWARDED_ALLOW_IPS"].replace(",", " ")) == [
+        "10.40.0.0/20",
+        "10.40.16.0/20",
+    ]

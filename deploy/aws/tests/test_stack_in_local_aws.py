@@ -29,10 +29,13 @@ ENVIRONMENT = "cfntest"
 LEFT_OUT = {
     "AWS::ApplicationAutoScaling::ScalableTarget",
     "AWS::ApplicationAutoScaling::ScalingPolicy",
+    "AWS::CloudWatch::Alarm",
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
     "AWS::Cognito::UserPoolDomain",
     "AWS::Cognito::UserPoolGroup",
+    "AWS::IAM::RolePolicy",
+    "AWS::Logs::MetricFilter",
     "AWS::S3::BucketPolicy",
     "AWS::SES::ConfigurationSet",
     "AWS::SES::ConfigurationSetEventDestination",
@@ -54,6 +57,7 @@ PARAMETERS = {
     "ImageUri": "123456789012.dkr.ecr.us-east-1.amazonaws.com/medisecure:test",
     "CognitoDomainPrefix": "medisecure-cfntest",
     "SesSender": "no-reply@clinic.example",
+    "EmergencyAccessNotify": "privacy@clinic.example",
     "SesIdentity": "clinic.example",
     # Given although they have defaults: moto splits a CommaDelimitedList
     # only when it is passed in.
@@ -105,22 +109,28 @@ def deployable_copy() -> tuple[dict, set[str]]:
         if not resource_class_from_type(resource["Type"]) or resource["Type"] in MISHANDLED
     }
     types = {full["Resources"][logical_id]["Type"] for logical_id in left_out}
-    dropped = frozenset(logical_id for logical_id in left_out if full["Resources"][logical_id]["Type"] in MISHANDLED)
+    dropped = frozenset(
+        logical_id for logical_id in left_out if full["Resources"][logical_id]["Type"] in MISHANDLED
+    )
     kept = copy.deepcopy(full)
     kept["Resources"] = {}
     for logical_id, resource in full["Resources"].items():
         if logical_id in left_out:
             continue
         resource = _without(resource, left_out, dropped)
-        depends = [name for name in resource.get("DependsOn", []) if name not in left_out] if isinstance(
-            resource.get("DependsOn"), list
-        ) else ([resource["DependsOn"]] if resource.get("DependsOn") not in left_out | {None} else [])
+        depends = (
+            [name for name in resource.get("DependsOn", []) if name not in left_out]
+            if isinstance(resource.get("DependsOn"), list)
+            else ([resource["DependsOn"]] if resource.get("DependsOn") not in left_out | {None} else [])
+        )
         resource.pop("DependsOn", None)
         if depends:
             resource["DependsOn"] = depends
         kept["Resources"][logical_id] = resource
     kept["Outputs"] = {
-        name: output for name, output in _without(full["Outputs"], left_out).items() if "Condition" not in output
+        name: output
+        for name, output in _without(full["Outputs"], left_out).items()
+        if "Condition" not in output
     }
     return kept, types
 
@@ -146,7 +156,9 @@ def _cloudformation(settings):
 def deployed_stack(aws, settings):
     body, left_out = deployable_copy()
     # The load balancer's HTTPS listener needs a certificate that exists.
-    certificate = aws_clients.client("acm").request_certificate(DomainName=PARAMETERS["DomainName"])["CertificateArn"]
+    certificate = aws_clients.client("acm").request_certificate(DomainName=PARAMETERS["DomainName"])[
+        "CertificateArn"
+    ]
     parameters = {**PARAMETERS, "CertificateArn": certificate}
     cloudformation = _cloudformation(settings)
     cloudformation.create_stack(

@@ -17,6 +17,8 @@ def test_cfn_lint_finds_nothing_in_the_template():
 
 
 def test_cfn_lint_would_catch_a_broken_template():
-    broken = TEMPLATE_PATH.read_text().replace("BillingMode: PAY_PER_REQUEST", "BillingMode: PAY_AS_YOU_GO", 1)
+    broken = TEMPLATE_PATH.read_text().replace(
+        "BillingMode: PAY_PER_REQUEST", "BillingMode: PAY_AS_YOU_GO", 1
+    )
 
     assert [match.rule.id for match in lint(broken, config=ManualArgs(regions=REGIONS))]

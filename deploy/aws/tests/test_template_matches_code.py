@@ -57,7 +57,9 @@ def _tables_in_template() -> dict[str, tuple[str, dict]]:
     found = {}
     for logical_id, resource in resources("AWS::DynamoDB::Table").items():
         name = resolve(resource["Properties"]["TableName"], PARAMETERS)
-        assert name.startswith(prefix), f"{logical_id}: {name} does not start with the container's TABLE_PREFIX"
+        assert name.startswith(prefix), (
+            f"{logical_id}: {name} does not start with the container's TABLE_PREFIX"
+        )
         found[name.removeprefix(prefix)] = (logical_id, resource)
     return found
 
@@ -71,7 +73,10 @@ def _key_schema(partition, sort) -> list[dict]:
 
 def _expected_indexes(table: Table) -> dict[str, dict]:
     return {
-        index.name: {"KeySchema": _key_schema(index.partition, index.sort), "Projection": {"ProjectionType": "ALL"}}
+        index.name: {
+            "KeySchema": _key_schema(index.partition, index.sort),
+            "Projection": {"ProjectionType": "ALL"},
+        }
         for index in table.indexes
     }
 
@@ -132,7 +137,9 @@ def test_each_table_has_the_codes_keys_indexes_and_ttl(table):
     properties = resource["Properties"]
 
     assert properties["KeySchema"] == _key_schema(table.partition, table.sort), logical_id
-    definitions = {item["AttributeName"]: item["AttributeType"] for item in properties["AttributeDefinitions"]}
+    definitions = {
+        item["AttributeName"]: item["AttributeType"] for item in properties["AttributeDefinitions"]
+    }
     assert definitions == table.key_attributes(), logical_id
     indexes = {
         index["IndexName"]: {"KeySchema": index["KeySchema"], "Projection": index["Projection"]}
@@ -144,6 +151,11 @@ def test_each_table_has_the_codes_keys_indexes_and_ttl(table):
         assert ttl == {"AttributeName": table.ttl_attribute, "Enabled": True}, logical_id
     else:
         assert ttl is None, f"{logical_id}: the code sets no TTL on {table.name}"
+    stream = properties.get("StreamSpecification")
+    if table.stream_view:
+        assert stream == {"StreamViewType": table.stream_view}, logical_id
+    else:
+        assert stream is None, f"{logical_id}: the code reads no stream of {table.name}"
 
 
 @pytest.mark.parametrize("table", TABLES, ids=[table.name for table in TABLES])
@@ -233,6 +245,8 @@ def test_the_task_role_allows_exactly_the_dynamodb_calls_the_code_makes():
 def test_no_dynamodb_allowance_reaches_beyond_named_tables_and_indexes_or_scans():
     for statement in task_role_statements():
         actions = as_list(statement["Action"])
+        if all(action.startswith("xray:") for action in actions):
+            continue  # X-Ray has no resources to name (test_observability_stack.py)
         assert all("*" not in action for action in actions if statement["Effect"] == "Allow"), statement
         assert "dynamodb:Scan" not in actions or statement["Effect"] == "Deny"
         assert all(resource != "*" for resource in as_list(statement["Resource"])), statement
@@ -240,14 +254,24 @@ def test_no_dynamodb_allowance_reaches_beyond_named_tables_and_indexes_or_scans(
 
 def test_the_audit_table_can_only_be_appended_to_and_read():
     audit_actions = {
-        action for action, resource in _allowed("dynamodb:") if _dynamodb_resource(resource)[0] == AUDIT_LOGS.name
+        action
+        for action, resource in _allowed("dynamodb:")
+        if _dynamodb_resource(resource)[0] == AUDIT_LOGS.name
     }
     (deny,) = [statement for statement in task_role_statements() if statement["Effect"] == "Deny"]
 
     assert audit_actions == {
-        "dynamodb:PutItem", "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:DescribeTable"
+        "dynamodb:PutItem",
+        "dynamodb:GetItem",
+        "dynamodb:BatchGetItem",
+        "dynamodb:Query",
+        "dynamodb:DescribeTable",
     }
     assert {"dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"} <= set(deny["Action"])
+    # Nor may it rewrite TTL by any call IAM can name, or stop the stream to the archive.
+    assert {"dynamodb:UpdateTimeToLive", "dynamodb:UpdateTable", "dynamodb:PartiQLUpdate"} <= set(
+        deny["Action"]
+    )
     assert deny["Resource"][0] == {"Fn::GetAtt": ["AuditLogsTable", "Arn"]}
 
 
@@ -297,6 +321,9 @@ def test_the_task_role_allows_exactly_the_s3_calls_of_the_code_and_the_document_
     assert {action for action, _ in _allowed("s3:")} == used
     assert keys and all(key.startswith(prefix) for key in keys if key)
     for action, resource in _allowed("s3:"):
+        if resource == {"Fn::GetAtt": ["AuditArchiveBucket", "Arn"]}:
+            assert action == "s3:ListBucket", "the task role may only list the audit archive"
+            continue
         expected = (
             {"Fn::GetAtt": ["DocumentsBucket", "Arn"]}
             if action == "s3:ListBucket"
@@ -307,9 +334,15 @@ def test_the_task_role_allows_exactly_the_s3_calls_of_the_code_and_the_document_
 
 
 def test_listing_the_bucket_is_held_to_the_documents_prefix(settings):
-    (statement,) = [s for s in task_role_statements() if s.get("Action") == "s3:ListBucket"]
+    (statement,) = [
+        s
+        for s in task_role_statements()
+        if s.get("Action") == "s3:ListBucket" and s["Resource"] == {"Fn::GetAtt": ["DocumentsBucket", "Arn"]}
+    ]
 
-    assert statement["Condition"] == {"StringLikeIfExists": {"s3:prefix": f"{settings.DOCUMENTS_KEY_PREFIX}*"}}
+    assert statement["Condition"] == {
+        "StringLikeIfExists": {"s3:prefix": f"{settings.DOCUMENTS_KEY_PREFIX}*"}
+    }
 
 
 def test_email_may_only_be_sent_from_the_configured_identity_through_the_configured_set():
@@ -360,19 +393,24 @@ def test_the_data_key_is_usable_only_through_dynamodb_and_s3():
 def test_every_permission_the_task_role_grants_is_accounted_for():
     services = {action.split(":")[0] for action, _ in _allowed("")}
 
-    assert services == {"dynamodb", "cognito-idp", "s3", "ses", "kms"}
+    # xray: the tracing sidecar (deploy/aws/tests/test_observability_stack.py).
+    assert services == {"dynamodb", "cognito-idp", "s3", "ses", "kms", "xray"}
 
 
 # ------------------------------------------------------------------ the container
 def _names_the_code_reads() -> set[str]:
     sources = [path.read_text() for path in scan.runtime_modules()]
     sources.append((scan.REPO / "deploy/aws/gunicorn.conf.py").read_text())
-    names = {entry["Name"] for entry in container()["Environment"]} | {entry["Name"] for entry in container()["Secrets"]}
+    names = {entry["Name"] for entry in container()["Environment"]} | {
+        entry["Name"] for entry in container()["Secrets"]
+    }
     return {name for name in names if any(f'"{name}"' in source for source in sources)}
 
 
 def test_every_variable_the_container_gets_is_one_the_code_reads():
-    given = {entry["Name"] for entry in container()["Environment"]} | {entry["Name"] for entry in container()["Secrets"]}
+    given = {entry["Name"] for entry in container()["Environment"]} | {
+        entry["Name"] for entry in container()["Secrets"]
+    }
 
     assert given - _names_the_code_reads() == set(ENVIRONMENT_AHEAD)
 
@@ -388,9 +426,16 @@ def test_the_secrets_come_from_secrets_manager_and_only_there():
         if statement["Action"] == "secretsmanager:GetSecretValue"
     ]
 
-    assert set(secrets) == {"DJANGO_SECRET_KEY", "COGNITO_APP_CLIENT_SECRET", "SIGNUP_SECRET_KEY", "DATABASE_PASSWORD"}
+    assert set(secrets) == {
+        "DJANGO_SECRET_KEY",
+        "COGNITO_APP_CLIENT_SECRET",
+        "SIGNUP_SECRET_KEY",
+        "DATABASE_PASSWORD",
+    }
     assert not set(secrets) & set(_environment())
-    referenced = {value["Ref"] if "Ref" in value else value["Fn::Sub"].split("}")[0][2:] for value in secrets.values()}
+    referenced = {
+        value["Ref"] if "Ref" in value else value["Fn::Sub"].split("}")[0][2:] for value in secrets.values()
+    }
     assert referenced == set(stored) == {item["Ref"] for item in readable}
     assert all(secret["Properties"]["KmsKeyId"] == {"Ref": "DataKey"} for secret in stored.values())
 
@@ -431,6 +476,10 @@ def test_the_template_has_parameters_for_what_differs_between_clinics_and_says_w
     outputs = template()["Outputs"]
 
     assert {"EnvironmentName", "DomainName", "CertificateArn", "SesSender", "ImageUri"} <= set(parameters)
-    assert {"PortalUrl", "LoadBalancerDnsName", "ClusterName", "RunTaskNetworkConfiguration", "UserPoolId"} <= set(
-        outputs
-    )
+    assert {
+        "PortalUrl",
+        "LoadBalancerDnsName",
+        "ClusterName",
+        "RunTaskNetworkConfiguration",
+        "UserPoolId",
+    } <= set(outputs)

@@ -62,9 +62,9 @@ def pool(local_stack, cognito) -> Pool:
 
 
 def create_pool(local_stack: LocalStack, cognito) -> Pool:
-    pool_id = cognito.create_user_pool(PoolName="medisecure-test", MfaConfiguration="OPTIONAL")[
-        "UserPool"
-    ]["Id"]
+    pool_id = cognito.create_user_pool(PoolName="medisecure-test", MfaConfiguration="OPTIONAL")["UserPool"][
+        "Id"
+    ]
     cognito.set_user_pool_mfa_config(
         UserPoolId=pool_id,
         SoftwareTokenMfaConfiguration={"Enabled": True},
@@ -108,9 +108,7 @@ def add_user(cognito, pool_id: str, email: str, password: str, *, groups=(), tem
         **({"TemporaryPassword": password} if temporary else {}),
     )
     if not temporary:
-        cognito.admin_set_user_password(
-            UserPoolId=pool_id, Username=email, Password=password, Permanent=True
-        )
+        cognito.admin_set_user_password(UserPoolId=pool_id, Username=email, Password=password, Permanent=True)
     for group in groups:
         cognito.admin_add_user_to_group(UserPoolId=pool_id, Username=email, GroupName=group)
 
@@ -126,9 +124,9 @@ class Browser:
         self.state = secrets.token_urlsafe(16)
 
     def authorize(self, **overrides) -> requests.Response:
-        challenge = base64.urlsafe_b64encode(
-            hashlib.sha256(self.verifier.encode()).digest()
-        ).rstrip(b"=").decode()
+        challenge = (
+            base64.urlsafe_b64encode(hashlib.sha256(self.verifier.encode()).digest()).rstrip(b"=").decode()
+        )
         params = {
             "response_type": "code",
             "client_id": self.pool.client_id,
@@ -141,16 +139,12 @@ class Browser:
             **overrides,
         }
         params = {name: value for name, value in params.items() if value is not None}
-        return self.session.get(
-            f"{self.pool.url}/oauth2/authorize", params=params, allow_redirects=False
-        )
+        return self.session.get(f"{self.pool.url}/oauth2/authorize", params=params, allow_redirects=False)
 
     def submit(self, page: requests.Response, **fields: str) -> requests.Response:
         """Post the page's form with its hidden fields plus these."""
         hidden = dict(re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', page.text))
-        return self.session.post(
-            f"{self.pool.url}/login", data={**hidden, **fields}, allow_redirects=False
-        )
+        return self.session.post(f"{self.pool.url}/login", data={**hidden, **fields}, allow_redirects=False)
 
     def sign_in(self, email: str = EMAIL, password: str = PASSWORD) -> requests.Response:
         return self.submit(self.authorize(), email=email, password=password)

@@ -23,18 +23,25 @@ def test_a_cancelled_transaction_never_undoes_a_concurrent_one(local_stack):
     # Some items already there make moto's copy of the table slow enough for
     # the race to show.
     for start in range(0, 200, 25):
-        dynamodb.batch_write_item(RequestItems={table: [
-            {"PutRequest": {"Item": {"id": {"S": f"old-{n}"}}}} for n in range(start, start + 25)
-        ]})
+        dynamodb.batch_write_item(
+            RequestItems={
+                table: [{"PutRequest": {"Item": {"id": {"S": f"old-{n}"}}}} for n in range(start, start + 25)]
+            }
+        )
 
     def write(number):
         # Odd numbers are refused: they require an item that never exists.
         items = [{"Put": {"TableName": table, "Item": {"id": {"S": f"item-{number}"}}}}]
         if number % 2:
-            items.append({"ConditionCheck": {
-                "TableName": table, "Key": {"id": {"S": "missing"}},
-                "ConditionExpression": "attribute_exists(id)",
-            }})
+            items.append(
+                {
+                    "ConditionCheck": {
+                        "TableName": table,
+                        "Key": {"id": {"S": "missing"}},
+                        "ConditionExpression": "attribute_exists(id)",
+                    }
+                }
+            )
         try:
             dynamodb.transact_write_items(TransactItems=items)
             return number
@@ -52,3 +59,39 @@ def test_a_cancelled_transaction_never_undoes_a_concurrent_one(local_stack):
     }
     assert committed == set(range(0, 80, 2))
     assert stored == committed
+
+
+def test_a_valid_put_followed_by_an_invalid_item_writes_nothing(local_stack):
+    dynamodb = aws_client("dynamodb", local_stack)
+    table = f"transactions-{secrets.token_hex(4)}"
+    dynamodb.create_table(
+        TableName=table,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    dynamodb.put_item(TableName=table, Item={"id": {"S": "kept"}, "n": {"N": "1"}})
+
+    try:
+        dynamodb.transact_write_items(
+            TransactItems=[
+                {"Put": {"TableName": table, "Item": {"id": {"S": "new"}}}},
+                {
+                    "Update": {
+                        "TableName": table,
+                        "Key": {"id": {"S": "kept"}},
+                        "UpdateExpression": "SET n = :two",
+                        "ExpressionAttributeValues": {":two": {"N": "2"}},
+                    }
+                },
+                # An item whose key has the wrong type: the request is invalid.
+                {"Put": {"TableName": table, "Item": {"id": {"N": "3"}}}},
+            ]
+        )
+        refused = None
+    except ClientError as error:
+        refused = error.response["Error"]["Code"]
+
+    items = dynamodb.scan(TableName=table, ConsistentRead=True)["Items"]
+    assert refused == "ValidationException"
+    assert items == [{"id": {"S": "kept"}, "n": {"N": "1"}}]

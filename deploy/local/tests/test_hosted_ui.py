@@ -232,9 +232,7 @@ def test_userinfo_returns_email_verified_as_a_string(browser):
 
 
 def test_userinfo_refuses_a_bad_token(pool):
-    response = requests.get(
-        f"{pool.url}/oauth2/userInfo", headers={"Authorization": "Bearer not-a-token"}
-    )
+    response = requests.get(f"{pool.url}/oauth2/userInfo", headers={"Authorization": "Bearer not-a-token"})
 
     assert response.status_code == 401
     assert response.json() == {"error": "invalid_token"}
@@ -342,14 +340,10 @@ def test_it_asks_for_a_new_password_when_cognito_requires_one(browser):
     form = browser.sign_in(email="new@example.org", password="Temporary-pass-1")
     assert '<label for="new_password">' in form.text
 
-    mismatch = browser.submit(
-        form, new_password="Brand-new-pass-1", confirm_password="Other-pass-1"
-    )
+    mismatch = browser.submit(form, new_password="Brand-new-pass-1", confirm_password="Other-pass-1")
     assert "do not match" in mismatch.text
 
-    signed_in = browser.submit(
-        mismatch, new_password="Brand-new-pass-1", confirm_password="Brand-new-pass-1"
-    )
+    signed_in = browser.submit(mismatch, new_password="Brand-new-pass-1", confirm_password="Brand-new-pass-1")
     assert browser.exchange(browser.code_from(signed_in)).status_code == 200
 
 
@@ -363,9 +357,7 @@ def test_it_sets_up_totp_during_sign_in_when_the_pool_requires_mfa(browser):
     add_user(pool.cognito, pool.pool_id, "staff@example.org", "Temporary-pass-1", temporary=True)
     new_password = browser.sign_in(email="staff@example.org", password="Temporary-pass-1")
 
-    setup = browser.submit(
-        new_password, new_password="Brand-new-pass-1", confirm_password="Brand-new-pass-1"
-    )
+    setup = browser.submit(new_password, new_password="Brand-new-pass-1", confirm_password="Brand-new-pass-1")
     secret = re.search(r'id="totp-secret">([^<]+)<', setup.text).group(1)
     assert f"secret={secret}" in html.unescape(setup.text)
     assert "otpauth://totp/" in setup.text
@@ -397,9 +389,7 @@ def test_it_shows_sent_mail_in_the_outbox(pool, local_stack):
     assert "<b>123456</b>" not in listing.text
     assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", listing.text)
     assert "<iframe sandbox" in message.text
-    escaped = (
-        "&lt;p&gt;Your code is &lt;strong&gt;123456&lt;/strong&gt; &amp; &#34;valid&#34;&lt;/p&gt;"
-    )
+    escaped = "&lt;p&gt;Your code is &lt;strong&gt;123456&lt;/strong&gt; &amp; &#34;valid&#34;&lt;/p&gt;"
     assert f'srcdoc="{escaped}"' in message.text
 
 

@@ -25,7 +25,9 @@ def test_parallel_password_guesses_get_no_more_than_the_limit(pool):
         with lock:
             answers.append(answer)
 
-    threads = [threading.Thread(target=guess, args=(b, f, n)) for n, (b, f) in enumerate(zip(browsers, forms))]
+    threads = [
+        threading.Thread(target=guess, args=(b, f, n)) for n, (b, f) in enumerate(zip(browsers, forms))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

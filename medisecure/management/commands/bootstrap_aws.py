@@ -29,6 +29,7 @@ class Command(BaseCommand):
         for line in lines:
             self.stdout.write(line)
         self.stdout.write(bootstrap.ensure_bucket())
+        self.stdout.write(bootstrap.ensure_archive_bucket())
         for line in bootstrap.ensure_email():
             self.stdout.write(line)
         target = write_env or (None if settings.IS_PRODUCTION else settings.LOCAL_STACK_ENV_FILE)

@@ -1,0 +1,69 @@
+"""What a person may change about their own account, in the stack and in the
+local pool alike: their names, never their email or a custom attribute, and
+a new email only once it is verified."""
+
+from __future__ import annotations
+
+import pytest
+from botocore.exceptions import ClientError
+
+from deploy.aws.tests.stack_template import resources
+from medisecure import aws, bootstrap
+from medisecure.identity.cognito import SIGNUP_ATTRIBUTE, secret_hash
+from tests.support import TEST_PASSWORD
+
+
+def _client_properties() -> dict:
+    (client,) = resources("AWS::Cognito::UserPoolClient").values()
+    return client["Properties"]
+
+
+def test_the_app_client_lets_no_one_write_their_email_or_a_custom_attribute():
+    writable = set(_client_properties()["WriteAttributes"])
+
+    assert "email" not in writable and "email_verified" not in writable
+    assert not {name for name in writable if name.startswith("custom:")}
+    assert writable == set(bootstrap.SELF_WRITABLE_ATTRIBUTES)
+
+
+def test_the_pool_requires_a_new_email_to_be_verified_before_it_takes_effect():
+    (pool,) = resources("AWS::Cognito::UserPool").values()
+
+    settings = pool["Properties"]["UserAttributeUpdateSettings"]
+    assert settings == {"AttributesRequireVerificationBeforeUpdate": ["email"]}
+    assert bootstrap.pool_definition()["UserAttributeUpdateSettings"] == settings
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "attribute", [("email", "someone.else@example.org"), (SIGNUP_ATTRIBUTE, "another-signup")]
+)
+def test_in_the_local_pool_a_person_cannot_write_their_email_or_marker_with_their_token(
+    cast, settings, attribute
+):
+    cognito = aws.client("cognito-idp")
+    client = cognito.describe_user_pool_client(
+        UserPoolId=settings.COGNITO_USER_POOL_ID, ClientId=settings.OIDC_RP_CLIENT_ID
+    )["UserPoolClient"]
+    assert set(client["WriteAttributes"]) == set(bootstrap.SELF_WRITABLE_ATTRIBUTES)
+    tokens = cognito.initiate_auth(
+        ClientId=settings.OIDC_RP_CLIENT_ID,
+        AuthFlow="USER_PASSWORD_AUTH",
+        AuthParameters={
+            "USERNAME": cast.patient.email,
+            "PASSWORD": TEST_PASSWORD,
+            "SECRET_HASH": secret_hash(cast.patient.email),
+        },
+    )["AuthenticationResult"]
+    name, value = attribute
+
+    with pytest.raises(ClientError) as refused:
+        cognito.update_user_attributes(
+            AccessToken=tokens["AccessToken"], UserAttributes=[{"Name": name, "Value": value}]
+        )
+
+    assert refused.value.response["Error"]["Code"] == "NotAuthorizedException"
+    # Their names they may change.
+    cognito.update_user_attributes(
+        AccessToken=tokens["AccessToken"], UserAttributes=[{"Name": "given_name", "Value": "Renamed"}]
+    )
