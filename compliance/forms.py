@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from django import forms
 
 from audit.domain import OUTCOMES
+from medisecure.forms import CalendarDayField
 
 PERSON_HELP = "An email address, or the id shown on an event."
 
@@ -21,8 +22,8 @@ class AuditSearchForm(forms.Form):
     outcome = forms.ChoiceField(
         required=False, choices=[("", "Any outcome")] + [(outcome, outcome.title()) for outcome in OUTCOMES]
     )
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    since = CalendarDayField(required=False, label="From")
+    until = CalendarDayField(required=False, label="To")
     page = forms.CharField(required=False, max_length=4096, widget=forms.HiddenInput)
 
     def clean(self):
@@ -42,8 +43,8 @@ class VerifyForm(forms.Form):
     MAX_DAYS = 31
     DEFAULT_DAYS = 7
 
-    since = forms.DateField(required=False, label="From", widget=forms.DateInput(attrs={"type": "date"}))
-    until = forms.DateField(required=False, label="To", widget=forms.DateInput(attrs={"type": "date"}))
+    since = CalendarDayField(required=False, label="From")
+    until = CalendarDayField(required=False, label="To")
 
     def __init__(self, *args, today: date, **kwargs):
         super().__init__(*args, **kwargs)

@@ -126,6 +126,29 @@ class PhoneField(TextField):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+class CalendarDayField(forms.DateField):
+    """A day the clinic's calendar can hold. The years are bounded so a date
+    like 9999-12-31, moved into another zone or a week further on, is a
+    field error rather than an overflow."""
+
+    EARLIEST_YEAR, LATEST_YEAR = 2000, 2199
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+        kwargs.setdefault("input_formats", ["%Y-%m-%d"])
+        kwargs.setdefault("error_messages", {})
+        kwargs["error_messages"].setdefault("invalid", "Enter the date as year-month-day, e.g. 2026-12-24.")
+        super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        if value is not None and not self.EARLIEST_YEAR <= value.year <= self.LATEST_YEAR:
+            raise ValidationError(
+                f"Choose a date between the years {self.EARLIEST_YEAR} and {self.LATEST_YEAR}.",
+                code="out_of_range",
+            )
+
+
 class DateOfBirthField(forms.DateField):
     """A date of birth: in the past, and within a human lifetime."""
 

@@ -9,6 +9,7 @@ mail, no object in the documents bucket)."""
 from __future__ import annotations
 
 import pytest
+from django import forms
 from django.test import RequestFactory
 from hypothesis import given
 
@@ -126,3 +127,36 @@ def test_it_answers_a_body_that_is_not_form_encoding_without_storing_anything(ta
             assert bucket_keys() == keys_before
 
     submit()
+
+
+# The calendar's ends: a day that, moved into the clinic's zone or a week
+# further on, leaves the years Python can hold.
+EXTREME_DAYS = ("9999-12-31", "0001-01-01")
+
+
+def _day_fields(target) -> list[str]:
+    if target.form is None:
+        return []
+    return sorted(
+        name for name, field in target.form.base_fields.items() if isinstance(field, forms.DateField)
+    )
+
+
+DAY_CASES = [(target, name) for target in TARGETS for name in _day_fields(target)]
+
+
+@pytest.mark.parametrize(
+    ("target", "field_name"), DAY_CASES, ids=[f"{target.id} {name}" for target, name in DAY_CASES]
+)
+def test_it_answers_a_day_at_either_end_of_the_calendar_with_a_field_error(target, field_name, client, cast):
+    setup = _prepared(target, client, cast)
+    baseline, path = target.baseline(setup), target.path(setup)
+    keys_before = bucket_keys()
+    others = [name for name in _day_fields(target) if name != field_name]
+    alone = {name: value for name, value in baseline.items() if name not in others}
+    # With the other days as given, and without them (a form may count them from this one).
+    for values in [{**base, field_name: day} for base in (baseline, alone) for day in EXTREME_DAYS]:
+        with recording_writes() as stored:
+            response = _send(client, target, path, values)
+        assert not _form_accepts(target, path, values), (target.id, values)
+        _assert_answer(target, response, accepted=False, stored=stored, keys_before=keys_before)

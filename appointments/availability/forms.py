@@ -20,6 +20,7 @@ from appointments.domain import (
     availability_problems,
 )
 from appointments.forms import ClockTimeField
+from medisecure.forms import CalendarDayField
 
 WEEKDAYS = (
     (0, "Monday"),
@@ -154,12 +155,7 @@ def day_row(rules: list[WeeklyRule]) -> dict:
 
 
 def _date_field() -> forms.DateField:
-    return forms.DateField(
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={"invalid": "Enter the date as year-month-day, e.g. 2026-12-24."},
-    )
+    return CalendarDayField(label="Date")
 
 
 class DayOffForm(forms.Form):

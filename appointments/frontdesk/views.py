@@ -55,7 +55,7 @@ def patient_search(request):
             audit=request.audit,
             given_name=data["given_name"],
             family_name=data["family_name"],
-            date_of_birth=data["date_of_birth"].isoformat(),
+            date_of_birth=data["date_of_birth"],
         )
     return render(request, "frontdesk/search.html", {"form": form, "found": found})
 

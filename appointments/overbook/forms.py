@@ -9,7 +9,7 @@ from django import forms
 from appointments.clinic import clinic_zone
 from appointments.domain import local_moment
 from appointments.forms import APPOINTMENT_ID_PATTERN, REASON_MAX_LENGTH, ClockTimeField
-from medisecure.forms import ErrorSummaryMixin, TextField
+from medisecure.forms import CalendarDayField, ErrorSummaryMixin, TextField
 
 
 class OverbookForm(ErrorSummaryMixin, forms.Form):
@@ -33,15 +33,7 @@ class OverbookForm(ErrorSummaryMixin, forms.Form):
             "invalid": "Enter an email address, e.g. name@example.com.",
         },
     )
-    day = forms.DateField(
-        label="Date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d"],
-        error_messages={
-            "required": "Enter the date.",
-            "invalid": "Enter the date as year-month-day, e.g. 2026-12-24.",
-        },
-    )
+    day = CalendarDayField(label="Date", error_messages={"required": "Enter the date."})
     start = ClockTimeField(
         label="Time (clinic time)",
         error_messages={

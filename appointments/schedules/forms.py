@@ -4,11 +4,10 @@ why they cancel an appointment."""
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 
 from appointments.forms import REASON_MAX_LENGTH
 from appointments.schedules.domain import DAY, WEEK
-from medisecure.forms import ErrorSummaryMixin, TextField
+from medisecure.forms import CalendarDayField, ErrorSummaryMixin, TextField
 
 
 class ScheduleForm(forms.Form):
@@ -16,14 +15,8 @@ class ScheduleForm(forms.Form):
     local date (today when none is given), and the page within it."""
 
     view = forms.ChoiceField(required=False, choices=((DAY, "Day"), (WEEK, "Week")))
-    start = forms.DateField(required=False, input_formats=["%Y-%m-%d"])
+    start = CalendarDayField(required=False)
     page = forms.CharField(required=False, max_length=2048)
-
-    def clean_start(self):
-        start = self.cleaned_data["start"]
-        if start and not 2000 <= start.year < 2200:
-            raise ValidationError("Choose a date between the years 2000 and 2199.")
-        return start
 
 
 class DoctorCancelForm(ErrorSummaryMixin, forms.Form):

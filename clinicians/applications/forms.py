@@ -21,6 +21,7 @@ from clinicians.applications.domain import (
 )
 from clinicians.domain import SPECIALTIES
 from medisecure import file_types
+from medisecure.forms import CalendarDayField
 
 # --- Validators ----------------------------------------------------------------
 
@@ -92,9 +93,9 @@ class ApplicationForm(forms.Form):
         max_length=60,
         help_text="For example: New York, or Ontario.",
     )
-    licence_expiry = forms.DateField(
+    licence_expiry = CalendarDayField(
         label="Licence expiry date",
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=None,
         error_messages={"invalid": "Enter the expiry date as shown on your licence, like 2027-06-30."},
     )
     npi = _text(

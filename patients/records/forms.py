@@ -49,12 +49,25 @@ def _text(
     )
 
 
+CHART_EARLIEST_YEAR, CHART_LATEST_YEAR = 1900, 2199
+
+
 class _DateField(forms.DateField):
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         kwargs.setdefault("error_messages", {"invalid": "Enter the date as year-month-day, e.g. 2026-03-01."})
         super().__init__(**kwargs)
+
+    def validate(self, value):
+        super().validate(value)
+        # A chart's dates fall in the years of living people's care.
+        if value is not None and not CHART_EARLIEST_YEAR <= value.year <= CHART_LATEST_YEAR:
+            raise ValidationError(
+                _("Check the year: a chart's dates fall between %(earliest)s and %(latest)s.")
+                % {"earliest": CHART_EARLIEST_YEAR, "latest": CHART_LATEST_YEAR},
+                code="out_of_range",
+            )
 
     def clean(self, value):
         value = super().clean(value)
