@@ -16,6 +16,7 @@ from . import hosted_ui, outbox
 from .forgot_password import ForgotPasswordCodes
 from .revoke_token import is_revoke_token_request, revoke_token
 from .sign_in_attempts import SignInAttempts
+from .snapshots import Snapshots
 from .store import Store
 from .tokens import TokenSigner
 from .user_pools import UserPools
@@ -52,10 +53,14 @@ class LocalStackApp:
         self.hosted_ui = _create_hosted_ui(self.context)
         self.moto = DomainDispatcherApplication(create_backend_app)
         self._dynamodb_lock = threading.Lock()
+        self.snapshots = Snapshots()
 
     def __call__(self, environ, start_response):
         if environ.get("PATH_INFO") == RESET_PATH and environ.get("REQUEST_METHOD") == "POST":
             self.context.reset()
+        if self.snapshots.handles(environ):
+            with self._dynamodb_lock:  # no DynamoDB request sees half a restore
+                return self.snapshots(environ, start_response, forget_emulator_state=self.context.reset)
         if is_revoke_token_request(environ):
             return revoke_token(environ, start_response)
         if self.context.forgot_codes.handles(environ):

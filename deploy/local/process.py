@@ -79,8 +79,19 @@ class LocalStack:
 
     def reset(self) -> None:
         """Forget everything: moto's state and the hosted UI's."""
-        request = urllib.request.Request(f"{self.url}/moto-api/reset", method="POST")
-        with urllib.request.urlopen(request, timeout=10):
+        self._post("/moto-api/reset")
+
+    def save_snapshot(self, name: str) -> None:
+        """Remember moto's whole state as it is now (deploy/local/snapshots.py)."""
+        self._post(f"/_local/snapshots/{name}")
+
+    def restore_snapshot(self, name: str) -> None:
+        """Bring back exactly the state saved as `name`, forgetting the rest."""
+        self._post(f"/_local/snapshots/{name}/restore")
+
+    def _post(self, path: str) -> None:
+        request = urllib.request.Request(f"{self.url}{path}", method="POST")
+        with urllib.request.urlopen(request, timeout=30):
             pass
 
     def stop(self) -> None:
