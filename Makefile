@@ -4,13 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: run test lint audit install browser clean
+.PHONY: run test lint audit install browser clean messages
 
-run: $(STAMP)
+run: $(STAMP) messages
 	$(BIN)/python -m deploy.local.run
 
 # One worker per core: each starts its own moto server on a free port.
-test: $(STAMP) browser
+test: $(STAMP) browser messages
 	$(MAKE) --no-print-directory lint
 	$(BIN)/python -m pytest -n 2
 	$(MAKE) --no-print-directory audit
@@ -41,6 +41,11 @@ $(STAMP): requirements.txt requirements-runtime.txt
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
+
+# The Spanish catalogue, compiled (refused when an entry is untranslated or
+# fuzzy); the image runs the same step.
+messages: $(STAMP)
+	$(BIN)/python tools/compile_messages.py
 
 # Browser tests drive Debian's Chromium; Playwright's own download cannot
 # work here (no internet beyond the package registries).

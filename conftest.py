@@ -26,6 +26,15 @@ from tests import phi_markers
 from tests.support import TEST_PASSWORD
 
 
+def pytest_configure(config):
+    """The pages under test read the catalogue as `make test` and the image
+    build it (tools/compile_messages.py); a catalogue it refuses stops the run."""
+    from tools import compile_messages
+
+    if compile_messages.main([]) != 0:
+        raise pytest.UsageError("locale/: the catalogue does not compile (see above)")
+
+
 @pytest.fixture(scope="session")
 def local_stack():
     stack = LocalStack()

@@ -11,6 +11,7 @@ from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
@@ -148,7 +149,7 @@ def mfa_setup(request):
                 code=form.cleaned_data["code"],
             )
         except cognito.CodeMismatch:
-            form.add_error("code", "That code did not match. Wait for a new code and try again.")
+            form.add_error("code", _("That code did not match. Wait for a new code and try again."))
         else:
             # The person signs in again and proves the new factor; logging
             # out also drops the pending secret.

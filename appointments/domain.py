@@ -19,6 +19,8 @@ import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
+from django.utils.translation import gettext_lazy as _
+
 from medisecure import clock
 from medisecure.errors import DomainError, NotFound
 
@@ -43,11 +45,11 @@ COMPLETED = "completed"
 NO_SHOW = "no_show"
 ARRIVED = "arrived"  # checked in by the front desk; still holds its time
 STATUS_LABELS = {
-    BOOKED: "Booked",
-    ARRIVED: "Arrived",
-    CANCELLED: "Cancelled",
-    COMPLETED: "Completed",
-    NO_SHOW: "Missed",
+    BOOKED: _("Booked"),
+    ARRIVED: _("Arrived"),
+    CANCELLED: _("Cancelled"),
+    COMPLETED: _("Completed"),
+    NO_SHOW: _("Missed"),
 }
 # The statuses whose appointment holds the doctor's time.
 HOLDING = (BOOKED, ARRIVED)
@@ -366,7 +368,7 @@ class Appointment:
 
     @property
     def status_label(self) -> str:
-        return STATUS_LABELS.get(self.status, self.status)
+        return str(STATUS_LABELS.get(self.status, self.status))
 
     @property
     def is_booked(self) -> bool:

@@ -3,7 +3,9 @@ sending through medisecure.mail.
 
 They give the date, the clinic's local time and the doctor, never the
 reason for the visit: email is neither private nor under the clinic's
-control once sent."""
+control once sent. A patient's email (and its calendar file) is in their
+stored preferred language, whoever's action sent it; a doctor's in the
+clinic's."""
 
 from __future__ import annotations
 
@@ -12,11 +14,12 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from icalendar import Alarm, Calendar, Event
 
 from appointments.clinic import clinic_zone
 from appointments.domain import CANCELLED, Appointment
-from medisecure import clock, mail
+from medisecure import clinic_time, clock, languages, mail
 from medisecure.mail import Attachment, Message
 
 CALENDAR_TYPE = "text/calendar"
@@ -24,60 +27,66 @@ CALENDAR_TYPE = "text/calendar"
 ALARMS = (timedelta(days=1), timedelta(hours=1))
 
 
-def confirmation(*, to: str, first_name: str, appointment: Appointment) -> Message:
-    invitation = Attachment("appointment.ics", CALENDAR_TYPE, calendar_file(appointment))
-    return _message(
-        to,
-        "confirmed",
-        f"Your appointment at {settings.CLINIC_NAME} is booked",
-        first_name,
-        appointment,
-        invitation,
-    )
+def confirmation(*, to: str, first_name: str, appointment: Appointment, language: str = "") -> Message:
+    with languages.writing_to(language):
+        invitation = Attachment("appointment.ics", CALENDAR_TYPE, calendar_file(appointment))
+        return _message(
+            to,
+            "confirmed",
+            _("Your appointment at %(clinic)s is booked") % {"clinic": settings.CLINIC_NAME},
+            first_name,
+            appointment,
+            invitation,
+        )
 
 
-def reminder(*, to: str, first_name: str, appointment: Appointment) -> Message:
-    invitation = Attachment("appointment.ics", CALENDAR_TYPE, calendar_file(appointment))
-    return _message(
-        to,
-        "reminder",
-        f"Reminder: your appointment at {settings.CLINIC_NAME}",
-        first_name,
-        appointment,
-        invitation,
-    )
+def reminder(*, to: str, first_name: str, appointment: Appointment, language: str = "") -> Message:
+    with languages.writing_to(language):
+        invitation = Attachment("appointment.ics", CALENDAR_TYPE, calendar_file(appointment))
+        return _message(
+            to,
+            "reminder",
+            _("Reminder: your appointment at %(clinic)s") % {"clinic": settings.CLINIC_NAME},
+            first_name,
+            appointment,
+            invitation,
+        )
 
 
-def cancellation(*, to: str, first_name: str, appointment: Appointment) -> Message:
+def cancellation(*, to: str, first_name: str, appointment: Appointment, language: str = "") -> Message:
     """The cancellation, with a calendar file (METHOD:CANCEL, the event's UID
     and a higher SEQUENCE) that takes the event out of the patient's calendar."""
-    removal = Attachment("cancellation.ics", CALENDAR_TYPE, calendar_file(appointment))
-    return _message(
-        to,
-        "cancelled",
-        f"Your appointment at {settings.CLINIC_NAME} is cancelled",
-        first_name,
-        appointment,
-        removal,
-    )
+    with languages.writing_to(language):
+        removal = Attachment("cancellation.ics", CALENDAR_TYPE, calendar_file(appointment))
+        return _message(
+            to,
+            "cancelled",
+            _("Your appointment at %(clinic)s is cancelled") % {"clinic": settings.CLINIC_NAME},
+            first_name,
+            appointment,
+            removal,
+        )
 
 
-def moved(*, to: str, first_name: str, appointment: Appointment, previous_start: datetime) -> Message:
+def moved(
+    *, to: str, first_name: str, appointment: Appointment, previous_start: datetime, language: str = ""
+) -> Message:
     """The appointment's new time and the one it had, with a calendar file
     that moves the event (same UID, higher SEQUENCE)."""
-    invitation = Attachment("appointment.ics", CALENDAR_TYPE, calendar_file(appointment))
-    return _message(
-        to,
-        "moved",
-        f"Your appointment at {settings.CLINIC_NAME} is moved",
-        first_name,
-        appointment,
-        invitation,
-        previous_start=previous_start.astimezone(clinic_zone()),
-    )
+    with languages.writing_to(language):
+        invitation = Attachment("appointment.ics", CALENDAR_TYPE, calendar_file(appointment))
+        return _message(
+            to,
+            "moved",
+            _("Your appointment at %(clinic)s is moved") % {"clinic": settings.CLINIC_NAME},
+            first_name,
+            appointment,
+            invitation,
+            previous_start=previous_start.astimezone(clinic_zone()),
+        )
 
 
-def waitlist_offer(*, to: str, first_name: str, hold) -> Message:
+def waitlist_offer(*, to: str, first_name: str, hold, language: str = "") -> Message:
     """A freed time held for a waitlisted patient: the time, the doctor's
     name is left to the page (signed in), the link, and how long it is held."""
     start = hold.start.astimezone(clinic_zone())
@@ -89,12 +98,14 @@ def waitlist_offer(*, to: str, first_name: str, hold) -> Message:
         "link": settings.SITE_URL + reverse("appointments:waitlist_claim", args=[hold.hold_id]),
         "appointments_url": settings.SITE_URL + reverse("appointments:list"),
     }
-    return Message(
-        to=to,
-        subject=f"A time has freed up at {settings.CLINIC_NAME}: {start:%a %d %b %H:%M}",
-        text=render_to_string("appointments/emails/waitlist_offer.txt", context),
-        html=render_to_string("appointments/emails/waitlist_offer.html", context),
-    )
+    with languages.writing_to(language):
+        return Message(
+            to=to,
+            subject=_("A time has freed up at %(clinic)s: %(start)s")
+            % {"clinic": settings.CLINIC_NAME, "start": clinic_time.clinic_datetime(start)},
+            text=render_to_string("appointments/emails/waitlist_offer.txt", context),
+            html=render_to_string("appointments/emails/waitlist_offer.html", context),
+        )
 
 
 NOTICE_WORDS = {"booked": "booked", "cancelled": "cancelled", "moved": "moved"}
@@ -117,18 +128,20 @@ def doctor_notice(
         "previous_start": previous_start.astimezone(zone) if previous_start is not None else None,
         "doctor": appointment.provider_name,
     }
-    return Message(
-        to=to,
-        subject=f"An appointment was {what}: {start:%a %d %b %H:%M}",
-        text=render_to_string("appointments/emails/doctor_notice.txt", context),
-        html=render_to_string("appointments/emails/doctor_notice.html", context),
-    )
+    # Staff read the clinic's language, whoever's page made the change.
+    with languages.writing_to(""):
+        return Message(
+            to=to,
+            subject=f"An appointment was {what}: {start:%a %d %b %H:%M}",
+            text=render_to_string("appointments/emails/doctor_notice.txt", context),
+            html=render_to_string("appointments/emails/doctor_notice.html", context),
+        )
 
 
 def place_of(appointment: Appointment) -> str:
     """Where the visit is: its location as booked, else the clinic."""
     if appointment.telehealth:
-        return f"Video visit ({settings.CLINIC_NAME})"
+        return _("Video visit (%(clinic)s)") % {"clinic": settings.CLINIC_NAME}
     return appointment.place or f"{settings.CLINIC_NAME}, {settings.CLINIC_ADDRESS}"
 
 
@@ -157,7 +170,7 @@ def calendar_file(appointment: Appointment) -> bytes:
     event.add("dtstart", appointment.start)
     event.add("dtend", appointment.end)
     event.add("sequence", appointment.sequence)
-    event.add("summary", f"Appointment with {appointment.provider_name}")
+    event.add("summary", _("Appointment with %(doctor)s") % {"doctor": appointment.provider_name})
     event.add("location", place_of(appointment))
     event.add("organizer", f"mailto:{settings.SES_SENDER}", parameters={"CN": settings.CLINIC_NAME})
     event.add("status", "CANCELLED" if cancelled else "CONFIRMED")
@@ -165,7 +178,7 @@ def calendar_file(appointment: Appointment) -> bytes:
         for before in ALARMS:
             alarm = Alarm()
             alarm.add("action", "DISPLAY")
-            alarm.add("description", f"Appointment with {appointment.provider_name}")
+            alarm.add("description", _("Appointment with %(doctor)s") % {"doctor": appointment.provider_name})
             alarm.add("trigger", -before)
             event.add_component(alarm)
     calendar.add_component(event)

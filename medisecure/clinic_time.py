@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.utils import formats
+from django.utils import formats, translation
 
 from medisecure import clock
 
@@ -60,6 +60,31 @@ def clinic_date(value: Moment | date | None) -> str:
         value = date.fromisoformat(value)  # a calendar date as stored: no zone to put it in
     day = value if isinstance(value, date) and not isinstance(value, datetime) else in_clinic(value).date()
     return formats.date_format(day, "DATE_FORMAT")
+
+
+def _day_of(value: Moment | date) -> date:
+    if isinstance(value, str) and len(value) == len("2026-12-02"):
+        return date.fromisoformat(value)
+    return value if isinstance(value, date) and not isinstance(value, datetime) else in_clinic(value).date()
+
+
+def _language_format(name: str) -> str:
+    """One of the formats medisecure/formats/ adds to Django's (Django's
+    date filter reads only its own names)."""
+    for module in formats.get_format_modules(translation.get_language()):
+        if hasattr(module, name):
+            return getattr(module, name)
+    raise LookupError(name)
+
+
+def clinic_long_date(value: Moment | date | None) -> str:
+    """ "Wednesday 2 December 2026": the day of a visit in an email."""
+    return formats.date_format(_day_of(value), _language_format("LONG_DATE_FORMAT")) if value else ""
+
+
+def clinic_day(value: Moment | date | None) -> str:
+    """ "Wednesday 2 December": a day within the next few weeks."""
+    return formats.date_format(_day_of(value), _language_format("WEEKDAY_DAY_FORMAT")) if value else ""
 
 
 def clinic_time(moment: Moment | None) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 import re
 import zlib
 
+from django.utils.translation import gettext_lazy as _
+
 PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -21,7 +23,7 @@ SIGNATURES = (
 HEAD_BYTES = 16  # enough to read every signature above
 
 EXTENSIONS = {PDF: ("pdf",), PNG: ("png",), JPEG: ("jpg", "jpeg")}
-DESCRIPTIONS = {PDF: "PDF", PNG: "PNG image", JPEG: "JPEG image"}
+DESCRIPTIONS = {PDF: "PDF", PNG: _("PNG image"), JPEG: _("JPEG image")}
 
 
 def type_from_content(head: bytes) -> str | None:

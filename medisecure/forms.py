@@ -13,6 +13,8 @@ from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from medisecure import clock
 from medisecure.passwords import PASSWORD_POLICY, policy_violations
@@ -63,7 +65,9 @@ def refuse_control_characters(value: str, *, multiline: bool = False) -> None:
         if multiline and character in LINE_BREAKS:
             continue
         if character in BIDI_CONTROLS or unicodedata.category(character) in REFUSED_CATEGORIES:
-            raise ValidationError("Remove the hidden or control characters from this answer.", code="control")
+            raise ValidationError(
+                _("Remove the hidden or control characters from this answer."), code="control"
+            )
 
 
 class TextField(forms.CharField):
@@ -94,7 +98,7 @@ class PersonNameField(TextField):
     def validate(self, value):
         super().validate(value)
         if value and not any(character.isalpha() for character in value):
-            raise ValidationError("Enter a name with at least one letter.", code="no_letters")
+            raise ValidationError(_("Enter a name with at least one letter."), code="no_letters")
 
 
 class PhoneField(TextField):
@@ -105,7 +109,7 @@ class PhoneField(TextField):
         kwargs.setdefault("max_length", 32)
         kwargs.setdefault(
             "help_text",
-            "Include the country code if the number is outside the United States, e.g. +44 20 7946 0958.",
+            _("Include the country code if the number is outside the United States, e.g. +44 20 7946 0958."),
         )
         super().__init__(**kwargs)
 
@@ -117,11 +121,12 @@ class PhoneField(TextField):
             number = phonenumbers.parse(value, settings.PHONE_DEFAULT_REGION)
         except phonenumbers.NumberParseException as exc:
             raise ValidationError(
-                "Enter a phone number, e.g. (212) 555-0123 or +44 20 7946 0958.", code="phone"
+                _("Enter a phone number, e.g. (212) 555-0123 or +44 20 7946 0958."), code="phone"
             ) from exc
         if not phonenumbers.is_valid_number(number):
             raise ValidationError(
-                "That is not a phone number we can call. Check the digits and the country code.", code="phone"
+                _("That is not a phone number we can call. Check the digits and the country code."),
+                code="phone",
             )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -137,14 +142,17 @@ class CalendarDayField(forms.DateField):
         kwargs.setdefault("widget", forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
         kwargs.setdefault("error_messages", {})
-        kwargs["error_messages"].setdefault("invalid", "Enter the date as year-month-day, e.g. 2026-12-24.")
+        kwargs["error_messages"].setdefault(
+            "invalid", _("Enter the date as year-month-day, e.g. 2026-12-24.")
+        )
         super().__init__(**kwargs)
 
     def validate(self, value):
         super().validate(value)
         if value is not None and not self.EARLIEST_YEAR <= value.year <= self.LATEST_YEAR:
             raise ValidationError(
-                f"Choose a date between the years {self.EARLIEST_YEAR} and {self.LATEST_YEAR}.",
+                _("Choose a date between the years %(earliest)s and %(latest)s.")
+                % {"earliest": self.EARLIEST_YEAR, "latest": self.LATEST_YEAR},
                 code="out_of_range",
             )
 
@@ -157,7 +165,9 @@ class DateOfBirthField(forms.DateField):
             "widget", forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d")
         )
         kwargs.setdefault("input_formats", ["%Y-%m-%d"])
-        kwargs.setdefault("error_messages", {"invalid": "Enter the date as year-month-day, e.g. 1985-04-12."})
+        kwargs.setdefault(
+            "error_messages", {"invalid": _("Enter the date as year-month-day, e.g. 1985-04-12.")}
+        )
         super().__init__(**kwargs)
 
     def validate(self, value):
@@ -166,9 +176,9 @@ class DateOfBirthField(forms.DateField):
             return
         today = timezone.localtime(clock.now()).date()
         if value > today:
-            raise ValidationError("A date of birth cannot be in the future.", code="future")
+            raise ValidationError(_("A date of birth cannot be in the future."), code="future")
         if value < date(today.year - OLDEST_BIRTH_YEAR_SPAN, 1, 1):
-            raise ValidationError("Check the year: that date of birth is too long ago.", code="too_old")
+            raise ValidationError(_("Check the year: that date of birth is too long ago."), code="too_old")
 
     def clean(self, value):
         value = super().clean(value)
@@ -181,12 +191,12 @@ PASSWORD_MAX_LENGTH = 256
 
 def password_rules() -> list[str]:
     """The user pool's policy, as the password pages list it."""
-    rules = [f"At least {PASSWORD_POLICY['MinimumLength']} characters"]
+    rules = [format_lazy(_("At least {count} characters"), count=PASSWORD_POLICY["MinimumLength"])]
     for key, wording in (
-        ("RequireUppercase", "An upper-case letter"),
-        ("RequireLowercase", "A lower-case letter"),
-        ("RequireNumbers", "A number"),
-        ("RequireSymbols", "A symbol such as ! or -"),
+        ("RequireUppercase", _("An upper-case letter")),
+        ("RequireLowercase", _("A lower-case letter")),
+        ("RequireNumbers", _("A number")),
+        ("RequireSymbols", _("A symbol such as ! or -")),
     ):
         if PASSWORD_POLICY[key]:
             rules.append(wording)
@@ -207,13 +217,13 @@ class NewPasswordMixin:
     """A form's `password` checked against the pool's policy rule by rule,
     and `password_again` the same: sign-up, a reset and a change alike."""
 
-    passwords_differ = "The two passwords are not the same."
+    passwords_differ = _("The two passwords are not the same.")
 
     def clean_password(self):
         password = self.cleaned_data["password"]
         errors = [ValidationError(violation, code="policy") for violation in policy_violations(password)]
         if any(ord(character) < 32 or ord(character) == 127 for character in password):
-            errors.append(ValidationError("Use only characters you can type.", code="control"))
+            errors.append(ValidationError(_("Use only characters you can type."), code="control"))
         if errors:
             raise ValidationError(errors)
         return password

@@ -5,6 +5,8 @@ pool with PASSWORD_POLICY, so the two cannot disagree."""
 import secrets
 import string
 
+from django.utils.translation import gettext as _
+
 PASSWORD_POLICY = {
     "MinimumLength": 12,
     "RequireUppercase": True,
@@ -22,14 +24,14 @@ def policy_violations(password: str) -> list[str]:
     rules = [
         (
             len(password) >= PASSWORD_POLICY["MinimumLength"],
-            f"at least {PASSWORD_POLICY['MinimumLength']} characters",
+            _("Use at least %(count)s characters.") % {"count": PASSWORD_POLICY["MinimumLength"]},
         ),
-        (any(c.isupper() for c in password), "an upper-case letter"),
-        (any(c.islower() for c in password), "a lower-case letter"),
-        (any(c.isdigit() for c in password), "a number"),
-        (any(c in COGNITO_SYMBOLS for c in password), "a symbol such as ! or -"),
+        (any(c.isupper() for c in password), _("Use an upper-case letter.")),
+        (any(c.islower() for c in password), _("Use a lower-case letter.")),
+        (any(c.isdigit() for c in password), _("Use a number.")),
+        (any(c in COGNITO_SYMBOLS for c in password), _("Use a symbol such as ! or -.")),
     ]
-    return [f"Use {wording}." for satisfied, wording in rules if not satisfied]
+    return [wording for satisfied, wording in rules if not satisfied]
 
 
 def generate_password() -> str:

@@ -268,11 +268,17 @@ MIDDLEWARE = [
     "portal.middleware.HealthCheckMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The page's language: the language switch's cookie, else the browser's
+    # Accept-Language (after the session, before CommonMiddleware, as
+    # Django requires); a signed-in patient's stored preference replaces it
+    # below, once the session's user is known.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "accounts.middleware.IdentityRecheckMiddleware",
+    "medisecure.languages.PreferredLanguageMiddleware",
     # request.actor and request.audit, which views hand to services.
     "medisecure.identity.actors.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -293,6 +299,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "medisecure.context_processors.portal",
@@ -310,7 +317,12 @@ if DATABASE_PASSWORD:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_PASSWORD_VALIDATORS = []  # no Django user has a usable password
 
-LANGUAGE_CODE = "en-us"
+LANGUAGE_CODE = "en"
+# The languages the portal's pages and emails are written in (locale/,
+# compiled by tools/compile_messages.py). A patient's preferred language
+# outside these (patients.domain.LANGUAGES) is for arranging an interpreter.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 # The formats people read moments in, per language (medisecure.clinic_time).
 FORMAT_MODULE_PATH = ["medisecure.formats"]
 TIME_ZONE = env.str("CLINIC_TIME_ZONE", default="America/New_York")

@@ -3,94 +3,120 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from medisecure.forms import DateOfBirthField, ErrorSummaryMixin, PersonNameField, PhoneField, TextField
 from patients.domain import LANGUAGES, PROFILE_FIELDS, Patient
 
+# The names patients.domain.LANGUAGES gives, in the page's language.
+LANGUAGE_LABELS = {
+    "en": _("English"),
+    "es": _("Spanish"),
+    "zh": _("Chinese"),
+    "ht": _("Haitian Creole"),
+    "fr": _("French"),
+    "ru": _("Russian"),
+    "ar": _("Arabic"),
+    "bn": _("Bengali"),
+    "ko": _("Korean"),
+    "vi": _("Vietnamese"),
+    "tl": _("Tagalog"),
+    "pl": _("Polish"),
+    "pt": _("Portuguese"),
+    "it": _("Italian"),
+    "yi": _("Yiddish"),
+    "hi": _("Hindi"),
+    "ur": _("Urdu"),
+    "ase": _("American Sign Language"),
+}
+
 
 class ProfileForm(ErrorSummaryMixin, forms.Form):
     given_name = PersonNameField(
-        label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("First name"), widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
     family_name = PersonNameField(
-        label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=_("Last name"), widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
-    date_of_birth = DateOfBirthField(label="Date of birth")
+    date_of_birth = DateOfBirthField(label=_("Date of birth"))
     # Optional here: records made before sign-up asked for it may have none.
     phone = PhoneField(
-        label="Mobile phone",
+        label=_("Mobile phone"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"}),
     )
     address_line1 = TextField(
-        label="Street address",
+        label=_("Street address"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line1"}),
     )
     address_line2 = TextField(
-        label="Apartment, suite or unit",
+        label=_("Apartment, suite or unit"),
         max_length=100,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-line2"}),
     )
     city = TextField(
-        label="City or town",
+        label=_("City or town"),
         max_length=60,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-level2"}),
     )
     region = TextField(
-        label="State or region",
+        label=_("State or region"),
         max_length=60,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "address-level1"}),
     )
     postal_code = forms.RegexField(
-        label="ZIP or postal code",
+        label=_("ZIP or postal code"),
         max_length=12,
         required=False,
         regex=r"^[A-Za-z0-9][A-Za-z0-9 -]{1,10}$",
-        error_messages={"invalid": "Enter a ZIP or postal code, e.g. 10001 or SW1A 1AA."},
+        error_messages={"invalid": _("Enter a ZIP or postal code, e.g. 10001 or SW1A 1AA.")},
         widget=forms.TextInput(attrs={"autocomplete": "postal-code"}),
     )
     emergency_contact_name = PersonNameField(
-        label="Their name",
+        label=_("Their name"),
         max_length=120,
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off"}),
     )
     emergency_contact_relationship = TextField(
-        label="How they are related to you",
+        label=_("How they are related to you"),
         max_length=40,
         required=False,
-        help_text="For example: partner, parent, friend.",
+        help_text=_("For example: partner, parent, friend."),
     )
     emergency_contact_phone = PhoneField(
-        label="Their phone",
+        label=_("Their phone"),
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "off", "type": "tel"}),
     )
     preferred_language = forms.ChoiceField(
-        label="Preferred language",
+        label=_("Preferred language"),
         required=False,
-        choices=[("", "Not stated")] + list(LANGUAGES),
-        help_text="We arrange an interpreter for appointments when you need one.",
+        choices=[("", _("Not stated"))]
+        + [(code, LANGUAGE_LABELS.get(code, name)) for code, name in LANGUAGES],
+        help_text=_("We arrange an interpreter for appointments when you need one."),
     )
     allergies_summary = TextField(
-        label="Allergies",
+        label=_("Allergies"),
         multiline=True,
         max_length=1000,
         required=False,
-        help_text="What you are allergic to and what happens, e.g. \u201cPenicillin: rash\u201d. "
-        "Write \u201cNone known\u201d if you have none. Your doctor confirms this at your next visit.",
+        help_text=_(
+            "What you are allergic to and what happens, e.g. “Penicillin: rash”. "
+            "Write “None known” if you have none. Your doctor confirms this at your next visit."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     version = forms.IntegerField(
         min_value=1,
         widget=forms.HiddenInput,
         error_messages={
-            key: "This form is out of date. Open your profile again and make your changes there."
+            key: _("This form is out of date. Open your profile again and make your changes there.")
             for key in ("required", "invalid", "min_value")
         },
     )

@@ -2,8 +2,11 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from medisecure import languages
 from medisecure.errors import ConcurrentUpdate
 from medisecure.identity.access import role_required
 from medisecure.identity.roles import Role
@@ -30,8 +33,13 @@ def profile(request):
         )
     except ConcurrentUpdate:
         return _profile_page(request, stale=True)
+    # The saved language is the one the pages (this message first) are in.
+    languages.remember(request.session, form.cleaned_data["preferred_language"])
+    if languages.supported(form.cleaned_data["preferred_language"]):
+        translation.activate(form.cleaned_data["preferred_language"])
     messages.success(
-        request, "Your profile is saved." if changed else "You did not change anything, so nothing was saved."
+        request,
+        _("Your profile is saved.") if changed else _("You did not change anything, so nothing was saved."),
     )
     return redirect("patients:profile")
 

@@ -13,6 +13,7 @@ from portal import views
 urlpatterns = [
     path("", views.landing, name="landing"),
     path("healthz", views.healthz, name="healthz"),
+    path("language/", views.language_set, name="language_set"),
     path("", include("accounts.urls")),
     path("signup/", include("patients.signup.urls")),
     path("patient/", include("patients.urls")),

@@ -1,6 +1,7 @@
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views import i18n
+from django.views.decorators.http import require_GET, require_POST
 
 from medisecure.health import dependency_status
 from medisecure.identity.access import public
@@ -10,6 +11,14 @@ from medisecure.identity.access import public
 @require_GET
 def landing(request):
     return render(request, "landing.html")
+
+
+@public
+@require_POST
+def language_set(request):
+    """The footer's language switch: Django's set_language (its cookie, then
+    back to the page it was on), a plain form that needs no JavaScript."""
+    return i18n.set_language(request)
 
 
 @public

@@ -188,5 +188,6 @@ FLOW_ROUTES = {
     "oidc_authentication_callback": "ends sign-in (tests/test_sign_in.py)",
     "sign_out": "POST only (tests/test_sign_in.py)",
     "sign_out_everywhere": "POST only (tests/test_access_removal.py)",
+    "language_set": "POST only, the footer's switch (tests/test_languages.py)",
     "signup:resend": "POST only, within a sign-up (patients/tests/test_signup_rules.py)",
 }

@@ -5,6 +5,8 @@ against the pool's policy with the same messages as sign-up."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from medisecure.forms import PASSWORD_MAX_LENGTH, ErrorSummaryMixin, NewPasswordMixin, new_password_field
 
@@ -13,18 +15,20 @@ EMAIL_MAX_LENGTH = 128
 
 
 class _NewPasswordMixin(NewPasswordMixin):
-    passwords_differ = "The two passwords are not the same. Type the new password again."
+    passwords_differ = _("The two passwords are not the same. Type the new password again.")
 
 
 class ForgotPasswordForm(ErrorSummaryMixin, forms.Form):
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=EMAIL_MAX_LENGTH,
-        help_text="The address you sign in with. We email a code to it.",
+        help_text=_("The address you sign in with. We email a code to it."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "invalid": "Enter an email address like name@example.com.",
-            "max_length": f"Use an email address of at most {EMAIL_MAX_LENGTH} characters.",
+            "invalid": _("Enter an email address like name@example.com."),
+            "max_length": format_lazy(
+                _("Use an email address of at most {count} characters."), count=EMAIL_MAX_LENGTH
+            ),
         },
     )
 
@@ -35,13 +39,13 @@ class ForgotPasswordForm(ErrorSummaryMixin, forms.Form):
 class ResetPasswordForm(_NewPasswordMixin, ErrorSummaryMixin, forms.Form):
     code = forms.RegexField(
         regex=r"^\s*\d{6}\s*$",
-        label="6-digit code from the email",
+        label=_("6-digit code from the email"),
         max_length=12,
-        error_messages={"invalid": "Enter the 6 digits from the email we sent you."},
+        error_messages={"invalid": _("Enter the 6 digits from the email we sent you.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
-    password = new_password_field("New password")
-    password_again = new_password_field("Type the new password again")
+    password = new_password_field(_("New password"))
+    password_again = new_password_field(_("Type the new password again"))
 
     def clean_code(self):
         return self.cleaned_data["code"].strip()
@@ -49,10 +53,10 @@ class ResetPasswordForm(_NewPasswordMixin, ErrorSummaryMixin, forms.Form):
 
 class ChangePasswordForm(_NewPasswordMixin, ErrorSummaryMixin, forms.Form):
     current_password = forms.CharField(
-        label="Current password",
+        label=_("Current password"),
         max_length=PASSWORD_MAX_LENGTH,
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
-    password = new_password_field("New password")
-    password_again = new_password_field("Type the new password again")
+    password = new_password_field(_("New password"))
+    password_again = new_password_field(_("Type the new password again"))

@@ -5,6 +5,7 @@ reset is for is kept in the browser's session between the two pages."""
 from __future__ import annotations
 
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.recovery import services
@@ -14,11 +15,11 @@ from medisecure.identity.access import public, signed_in
 from medisecure.identity.session_keys import ACCESS_TOKEN
 
 RESET_EMAIL = "password_reset_email"
-CODE_REFUSED = (
+CODE_REFUSED = _(
     "That code is not right, or it is no longer valid. Check the latest email we sent, or ask for a new code."
 )
-PASSWORD_REFUSED = "The sign-in service did not accept this password. Choose another one."
-WRONG_CURRENT = "Your current password is not right."
+PASSWORD_REFUSED = _("The sign-in service did not accept this password. Choose another one.")
+WRONG_CURRENT = _("Your current password is not right.")
 
 
 def _posted(request):

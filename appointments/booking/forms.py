@@ -6,6 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from appointments.booking.domain import CANCELLED_LIST, PAST, UPCOMING
 from appointments.domain import (
@@ -25,21 +28,24 @@ from medisecure.forms import ErrorSummaryMixin, TextField
 
 def slot_problem_message(problem: str) -> str:
     return {
-        IN_PAST: "That time has already passed. Choose a later one.",
-        TOO_FAR_AHEAD: f"Appointments can be booked up to {settings.BOOKING_HORIZON_WEEKS} weeks ahead. Choose an earlier time.",
-        NOT_ON_GRID: "Appointments with this doctor start at set times. Choose one of the times offered.",
-        OUTSIDE_AVAILABILITY: "The doctor is not seeing patients at that time. Choose one of the times offered.",
-        TOO_SHORT: "That time is too short for the kind of visit chosen. Choose one of the times offered.",
-        NOT_OFFERED: "This doctor does not offer that kind of visit. Choose another kind of visit.",
-        WRONG_PLACE: "The doctor is at another location at that time. Choose one of the times offered.",
+        IN_PAST: _("That time has already passed. Choose a later one."),
+        TOO_FAR_AHEAD: _("Appointments can be booked up to %(weeks)s weeks ahead. Choose an earlier time.")
+        % {"weeks": settings.BOOKING_HORIZON_WEEKS},
+        NOT_ON_GRID: _("Appointments with this doctor start at set times. Choose one of the times offered."),
+        OUTSIDE_AVAILABILITY: _(
+            "The doctor is not seeing patients at that time. Choose one of the times offered."
+        ),
+        TOO_SHORT: _("That time is too short for the kind of visit chosen. Choose one of the times offered."),
+        NOT_OFFERED: _("This doctor does not offer that kind of visit. Choose another kind of visit."),
+        WRONG_PLACE: _("The doctor is at another location at that time. Choose one of the times offered."),
     }[problem]
 
 
 class BookingChoiceForm(forms.Form):
     specialty = forms.ChoiceField(
-        label="Specialty",
+        label=_("Specialty"),
         required=False,
-        choices=(("", "Choose a specialty"), *((s, s) for s in SPECIALTIES)),
+        choices=(("", _("Choose a specialty")), *((s, s) for s in SPECIALTIES)),
     )
     doctor = forms.RegexField(regex=ID_PATTERN, required=False, widget=forms.HiddenInput)
     visit_type = forms.RegexField(regex=ID_PATTERN, required=False)
@@ -54,7 +60,7 @@ class SlotStartField(forms.CharField):
     def __init__(self, **kwargs):
         kwargs.setdefault("max_length", 20)
         kwargs.setdefault("widget", forms.HiddenInput)
-        kwargs.setdefault("error_messages", {"required": "Choose a time."})
+        kwargs.setdefault("error_messages", {"required": _("Choose a time.")})
         super().__init__(**kwargs)
 
     def clean(self, value):
@@ -64,35 +70,41 @@ class SlotStartField(forms.CharField):
         try:
             return slot_start_from_text(value)
         except ValueError as error:
-            raise ValidationError("That is not a time we offer. Choose one of the times listed.") from error
+            raise ValidationError(
+                _("That is not a time we offer. Choose one of the times listed.")
+            ) from error
 
 
 class SlotPickForm(ErrorSummaryMixin, forms.Form):
     doctor = forms.RegexField(
-        regex=ID_PATTERN, widget=forms.HiddenInput, error_messages={"required": "Choose a doctor."}
+        regex=ID_PATTERN, widget=forms.HiddenInput, error_messages={"required": _("Choose a doctor.")}
     )
-    start = SlotStartField(label="Time")
+    start = SlotStartField(label=_("Time"))
     visit_type = forms.RegexField(regex=ID_PATTERN, required=False, widget=forms.HiddenInput)
     location = forms.RegexField(regex=ID_PATTERN, required=False, widget=forms.HiddenInput)
 
 
 class BookingForm(SlotPickForm):
     reason = TextField(
-        label="Reason for the visit",
+        label=_("Reason for the visit"),
         multiline=True,
         max_length=REASON_MAX_LENGTH,
-        help_text=f"A few words for your doctor, at most {REASON_MAX_LENGTH} characters.",
+        help_text=format_lazy(
+            _("A few words for your doctor, at most {count} characters."), count=REASON_MAX_LENGTH
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={
-            "required": "Tell the doctor briefly why you want to be seen.",
-            "max_length": f"Keep the reason to {REASON_MAX_LENGTH} characters or fewer.",
+            "required": _("Tell the doctor briefly why you want to be seen."),
+            "max_length": format_lazy(
+                _("Keep the reason to {count} characters or fewer."), count=REASON_MAX_LENGTH
+            ),
         },
     )
     booking_id = forms.RegexField(regex=APPOINTMENT_ID_PATTERN, widget=forms.HiddenInput)
 
 
 class RescheduleForm(ErrorSummaryMixin, forms.Form):
-    start = SlotStartField(label="New time")
+    start = SlotStartField(label=_("New time"))
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
@@ -108,19 +120,29 @@ CANCEL_REASON_MAX_LENGTH = 200
 
 class CancelForm(ErrorSummaryMixin, forms.Form):
     reason = TextField(
-        label="Why are you cancelling?",
+        label=_("Why are you cancelling?"),
         required=False,
         multiline=True,
         max_length=CANCEL_REASON_MAX_LENGTH,
-        help_text=f"Your doctor sees this. At most {CANCEL_REASON_MAX_LENGTH} characters.",
+        help_text=format_lazy(
+            _("Your doctor sees this. At most {count} characters."), count=CANCEL_REASON_MAX_LENGTH
+        ),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"max_length": f"Keep the reason to {CANCEL_REASON_MAX_LENGTH} characters or fewer."},
+        error_messages={
+            "max_length": format_lazy(
+                _("Keep the reason to {count} characters or fewer."), count=CANCEL_REASON_MAX_LENGTH
+            )
+        },
     )
 
 
 class AppointmentListForm(forms.Form):
     when = forms.ChoiceField(
         required=False,
-        choices=((UPCOMING, "Upcoming"), (CANCELLED_LIST, "Cancelled"), (PAST, "Past")),
+        choices=(
+            (UPCOMING, pgettext_lazy("appointment list", "Upcoming")),
+            (CANCELLED_LIST, pgettext_lazy("appointment list", "Cancelled")),
+            (PAST, pgettext_lazy("appointment list", "Past")),
+        ),
     )
     page = forms.CharField(required=False, max_length=2048)

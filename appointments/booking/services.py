@@ -225,7 +225,12 @@ def _repeated_booking(appointment: Appointment, availability: Availability) -> A
 
 def _send_confirmation(patient: Patient, appointment: Appointment) -> bool:
     return emails.send(
-        emails.confirmation(to=patient.email, first_name=patient.given_name, appointment=appointment)
+        emails.confirmation(
+            to=patient.email,
+            first_name=patient.given_name,
+            appointment=appointment,
+            language=patient.preferred_language,
+        )
     )
 
 
@@ -261,7 +266,12 @@ def appointment_cancel(
     )
     patient = patient_get(patient_id=appointment.patient_id)
     emailed = patient is not None and emails.send(
-        emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=cancelled)
+        emails.cancellation(
+            to=patient.email,
+            first_name=patient.given_name,
+            appointment=cancelled,
+            language=patient.preferred_language,
+        )
     )
     doctor = notice_recipient_get(provider_id=cancelled.provider_id)
     if doctor is not None:
@@ -320,6 +330,7 @@ def appointment_reschedule(
             first_name=patient.given_name,
             appointment=moved,
             previous_start=appointment.start,
+            language=patient.preferred_language,
         )
     )
     if availability.notify_by_email:

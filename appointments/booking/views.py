@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appointments.booking import selectors, services
@@ -27,12 +28,14 @@ from medisecure.errors import ConcurrentUpdate
 from medisecure.identity.access import role_required
 from medisecure.identity.roles import Role
 
-EMAIL_NOT_SENT = (
+EMAIL_NOT_SENT = _(
     "We could not send the confirmation email just now. Your appointment is booked all the same; "
     "use “Send the confirmation again” below to try once more."
 )
-STALE = "This appointment changed in another window or tab since you opened it. Nothing was changed: look at it again below."
-TOO_LATE = (
+STALE = _(
+    "This appointment changed in another window or tab since you opened it. Nothing was changed: look at it again below."
+)
+TOO_LATE = _(
     "This appointment can no longer be changed online: it is booked no longer, or starts within {hours} hours. "
     "Please call the clinic on {phone}."
 )
@@ -123,7 +126,7 @@ def _book(request):
         )
         return render(request, "appointments/book_taken.html", {"form": retry, "taken": taken})
     if booked.emailed:
-        messages.success(request, "Your appointment is booked. We have emailed you the confirmation.")
+        messages.success(request, _("Your appointment is booked. We have emailed you the confirmation."))
     else:
         messages.error(request, EMAIL_NOT_SENT)
     return redirect("appointments:detail", appointment_id=booked.appointment.appointment_id)
@@ -184,13 +187,15 @@ def cancel(request, appointment_id):
         messages.error(request, STALE)
     else:
         if cancelled.already_done:
-            messages.success(request, "This appointment was already cancelled.")
+            messages.success(request, _("This appointment was already cancelled."))
         elif cancelled.emailed:
-            messages.success(request, "Your appointment is cancelled. We have emailed you to confirm.")
+            messages.success(request, _("Your appointment is cancelled. We have emailed you to confirm."))
         else:
             messages.success(
                 request,
-                "Your appointment is cancelled. We could not send the email confirming it, but the cancellation stands.",
+                _(
+                    "Your appointment is cancelled. We could not send the email confirming it, but the cancellation stands."
+                ),
             )
     return redirect("appointments:detail", appointment_id=appointment_id)
 
@@ -258,10 +263,10 @@ def _urls(appointment_id: str) -> dict:
 
 def _moved_message(moved: Changed) -> str:
     if moved.already_done:
-        return "Your appointment is already at that time."
+        return _("Your appointment is already at that time.")
     if moved.emailed:
-        return "Your appointment is moved. We have emailed you the new time."
-    return "Your appointment is moved. We could not email you the new time, but the change stands."
+        return _("Your appointment is moved. We have emailed you the new time.")
+    return _("Your appointment is moved. We could not email you the new time, but the change stands.")
 
 
 @role_required(Role.PATIENT)
@@ -272,12 +277,13 @@ def send_confirmation(request, appointment_id):
             actor=request.actor, audit=request.audit, appointment_id=appointment_id
         )
     except ChangeTooLate:
-        messages.error(request, "This appointment is no longer booked, so there is nothing to confirm.")
+        messages.error(request, _("This appointment is no longer booked, so there is nothing to confirm."))
     else:
         if sent:
-            messages.success(request, "We have sent the confirmation email again.")
+            messages.success(request, _("We have sent the confirmation email again."))
         else:
             messages.error(
-                request, "We still could not send the confirmation email. Please try again in a few minutes."
+                request,
+                _("We still could not send the confirmation email. Please try again in a few minutes."),
             )
     return redirect("appointments:detail", appointment_id=appointment_id)

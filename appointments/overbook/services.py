@@ -122,7 +122,12 @@ def appointment_overbook(
         head=head,
         overbook_reason=overbook_reason,
     )
-    message = emails.confirmation(to=patient.email, first_name=patient.given_name, appointment=booked)
+    message = emails.confirmation(
+        to=patient.email,
+        first_name=patient.given_name,
+        appointment=booked,
+        language=patient.preferred_language,
+    )
     emailed = emails.send(message)
     if availability.notify_by_email:
         emails.send(emails.doctor_notice(to=provider.email, appointment=booked, booked=True))

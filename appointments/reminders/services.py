@@ -72,5 +72,10 @@ def _remind(actor: Actor, audit: AuditContext, appointment: Appointment) -> bool
         logger.warning("reminder for appointment %s not audited; not sent", appointment.appointment_id)
         return False
     return emails.send(
-        emails.reminder(to=patient.email, first_name=patient.given_name, appointment=appointment)
+        emails.reminder(
+            to=patient.email,
+            first_name=patient.given_name,
+            appointment=appointment,
+            language=patient.preferred_language,
+        )
     )

@@ -66,6 +66,11 @@ def appointment_doctor_update(
     )
     patient = patient_get(patient_id=appointment.patient_id)
     emailed = patient is not None and emails.send(
-        emails.cancellation(to=patient.email, first_name=patient.given_name, appointment=changed)
+        emails.cancellation(
+            to=patient.email,
+            first_name=patient.given_name,
+            appointment=changed,
+            language=patient.preferred_language,
+        )
     )
     return Changed(changed, emailed=emailed)

@@ -142,7 +142,14 @@ def waitlist_offer_freed(
         return None
     patient = patient_get(patient_id=entry.patient_id)
     if patient is not None:
-        emails.send(emails.waitlist_offer(to=patient.email, first_name=patient.given_name, hold=hold))
+        emails.send(
+            emails.waitlist_offer(
+                to=patient.email,
+                first_name=patient.given_name,
+                hold=hold,
+                language=patient.preferred_language,
+            )
+        )
     return hold
 
 
@@ -225,7 +232,12 @@ def hold_claim(*, actor: Actor, audit: AuditContext, hold_id: str, reason: str) 
     )
     booked = _claim_write(actor, audit, hold, appointment, patient, with_link=link is None, head=head)
     emailed = emails.send(
-        emails.confirmation(to=patient.email, first_name=patient.given_name, appointment=booked)
+        emails.confirmation(
+            to=patient.email,
+            first_name=patient.given_name,
+            appointment=booked,
+            language=patient.preferred_language,
+        )
     )
     return Changed(booked, emailed=emailed)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from appointments.domain import PatientBusy
@@ -20,7 +21,7 @@ from medisecure.identity.roles import Role
 def join(request):
     form = WaitlistJoinForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Choose a doctor to wait for.")
+        messages.error(request, _("Choose a doctor to wait for."))
         return redirect("appointments:book")
     data = form.cleaned_data
     try:
@@ -31,15 +32,19 @@ def join(request):
             visit_type_id=data["visit_type"],
         )
     except AlreadyWaiting:
-        messages.success(request, "You are already on this doctor's waitlist.")
+        messages.success(request, _("You are already on this doctor's waitlist."))
     except TimesAreFree:
         messages.error(
-            request, "This doctor has free times in the next two weeks: choose one of those instead."
+            request, _("This doctor has free times in the next two weeks: choose one of those instead.")
         )
     else:
         messages.success(
             request,
-            f"You are on the waitlist. When a time frees up, we email you a link that holds it for you for {HOLD_MINUTES} minutes.",
+            _(
+                "You are on the waitlist. When a time frees up, we email you a link "
+                "that holds it for you for %(minutes)s minutes."
+            )
+            % {"minutes": HOLD_MINUTES},
         )
     return redirect(f"{reverse('appointments:book')}?doctor={data['doctor']}")
 
@@ -54,12 +59,12 @@ def claim(request, hold_id):
                 actor=request.actor, audit=request.audit, hold_id=hold_id, reason=form.cleaned_data["reason"]
             )
         except HoldGone:
-            messages.error(request, "This time is no longer held for you: it ran out, or was booked.")
+            messages.error(request, _("This time is no longer held for you: it ran out, or was booked."))
             return redirect("appointments:book")
         except PatientBusy:
-            messages.error(request, "You already have another appointment at that time.")
+            messages.error(request, _("You already have another appointment at that time."))
             return redirect("appointments:book")
-        messages.success(request, "Your appointment is booked. We have emailed you the confirmation.")
+        messages.success(request, _("Your appointment is booked. We have emailed you the confirmation."))
         return redirect("appointments:detail", appointment_id=booked.appointment.appointment_id)
     hold = services.hold_get_for(actor=request.actor, hold_id=hold_id)
     return render(request, "appointments/waitlist_claim.html", {"hold": hold, "form": form})

@@ -14,6 +14,8 @@ register.filter("clinic_datetime", formatting.clinic_datetime)
 register.filter("clinic_datetime_to_second", formatting.clinic_datetime_to_second)
 register.filter("clinic_date", formatting.clinic_date)
 register.filter("clinic_time", formatting.clinic_time)
+register.filter("clinic_long_date", formatting.clinic_long_date)
+register.filter("clinic_day", formatting.clinic_day)
 
 
 @register.filter

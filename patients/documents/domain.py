@@ -14,6 +14,8 @@ from datetime import datetime
 from typing import IO
 from urllib.parse import quote
 
+from django.utils.translation import gettext_lazy as _
+
 from medisecure import clock, file_types
 from medisecure.errors import DomainError, NotFound
 from patients.records.domain import ChartAccess
@@ -57,7 +59,7 @@ class Document:
 
     @property
     def kind(self) -> str:
-        return file_types.DESCRIPTIONS.get(self.content_type, "File")
+        return str(file_types.DESCRIPTIONS.get(self.content_type, _("File")))
 
     @property
     def uploaded(self) -> datetime:

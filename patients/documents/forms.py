@@ -6,6 +6,7 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from medisecure import file_types
 from medisecure.forms import ErrorSummaryMixin, TextField
@@ -25,7 +26,7 @@ def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g} MB"
 
 
-ACTIVE_CONTENT = (
+ACTIVE_CONTENT = _(
     "This file holds scripts or web-page code, so it cannot be uploaded. "
     "Print or export it as a plain PDF, or take a photo or scan, and upload that."
 )
@@ -41,33 +42,35 @@ def _whole(upload) -> bytes:
 
 class DocumentUploadForm(ErrorSummaryMixin, forms.Form):
     document = forms.FileField(
-        label="Choose a file",
+        label=_("Choose a file"),
         max_length=255,
         widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
         error_messages={
-            "required": "Choose a file to upload.",
-            "empty": "This file is empty. Choose the file again, or another one.",
-            "max_length": "The file name is too long. Rename the file to something shorter.",
-            "invalid": "No file was received. Choose the file again.",
+            "required": _("Choose a file to upload."),
+            "empty": _("This file is empty. Choose the file again, or another one."),
+            "max_length": _("The file name is too long. Rename the file to something shorter."),
+            "invalid": _("No file was received. Choose the file again."),
         },
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields[
-            "document"
-        ].help_text = f"A PDF, JPEG or PNG file of up to {_megabytes(settings.DOCUMENTS_MAX_BYTES)}."
+        self.fields["document"].help_text = _("A PDF, JPEG or PNG file of up to %(size)s.") % {
+            "size": _megabytes(settings.DOCUMENTS_MAX_BYTES)
+        }
         self.content_type = ""
 
     def clean_document(self):
         document = self.cleaned_data["document"]
         if isinstance(document, OversizedUpload) or document.size > settings.DOCUMENTS_MAX_BYTES:
             raise ValidationError(
-                f"The file is larger than {_megabytes(settings.DOCUMENTS_MAX_BYTES)}. "
-                "Upload a smaller file, or scan it at a lower resolution."
+                _(
+                    "The file is larger than %(size)s. Upload a smaller file, or scan it at a lower resolution."
+                )
+                % {"size": _megabytes(settings.DOCUMENTS_MAX_BYTES)}
             )
         if document.size == 0:
-            raise ValidationError("This file is empty. Choose the file again, or another one.")
+            raise ValidationError(_("This file is empty. Choose the file again, or another one."))
         try:
             refuse_path_like(document.name)
         except FileNameRefused as refused:
@@ -79,15 +82,18 @@ class DocumentUploadForm(ErrorSummaryMixin, forms.Form):
         self.content_type = file_types.type_from_content(head)
         if self.content_type is None:
             raise ValidationError(
-                "This file is not a PDF, JPEG or PNG. Upload a file in one of those formats."
+                _("This file is not a PDF, JPEG or PNG. Upload a file in one of those formats.")
             )
         if file_types.active_content(_whole(document), self.content_type):
             raise ValidationError(ACTIVE_CONTENT)
         named_type = file_types.type_from_extension(split_extension(document.name)[1])
         if named_type is not None and named_type != self.content_type:
             raise ValidationError(
-                f"This file's name says {file_types.DESCRIPTIONS[named_type]} but it is a "
-                f"{file_types.DESCRIPTIONS[self.content_type]}. Check you chose the right file."
+                _("This file's name says %(named)s but it is a %(actual)s. Check you chose the right file.")
+                % {
+                    "named": file_types.DESCRIPTIONS[named_type],
+                    "actual": file_types.DESCRIPTIONS[self.content_type],
+                }
             )
         return document
 
@@ -107,7 +113,7 @@ class ChartDocumentUploadForm(DocumentUploadForm):
     only then."""
 
     emergency_reason = TextField(
-        label="Why must you add to this chart under emergency access?",
+        label=_("Why must you add to this chart under emergency access?"),
         required=False,
         multiline=True,
         max_length=1000,

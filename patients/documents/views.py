@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from medisecure.forms import PageForm
@@ -21,9 +22,9 @@ from patients.documents.forms import ChartDocumentUploadForm, DocumentUploadForm
 from patients.emergency.domain import ChartReadOnly
 from patients.records.domain import EMERGENCY
 
-UPLOADED = "Your document was uploaded."
-ADDED_TO_RECORD = "The document was added to the patient's record."
-STORAGE_UNAVAILABLE = (
+UPLOADED = _("Your document was uploaded.")
+ADDED_TO_RECORD = _("The document was added to the patient's record.")
+STORAGE_UNAVAILABLE = _(
     "The document store is not answering just now, so nothing was saved or opened. "
     "Please try again in a few minutes."
 )
@@ -129,8 +130,10 @@ def chart_document_upload(request, patient_id):
     except ChartReadOnly:
         messages.error(
             request,
-            "Emergency access lets you read this chart. To add a document, say why it cannot wait; "
-            "nothing was saved.",
+            _(
+                "Emergency access lets you read this chart. To add a document, say why it cannot wait; "
+                "nothing was saved."
+            ),
         )
         return redirect(back_url)
     except UploadRefused:

@@ -8,8 +8,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
-from medisecure import mail
+from medisecure import languages, mail
 from medisecure.clinic_time import clinic_datetime
 from patients.emergency.domain import EmergencyGrant
 
@@ -50,14 +51,16 @@ def limit_notice(*, provider_name: str, what: str, to: str) -> mail.Message:
     )
 
 
-def patient_notice(grant: EmergencyGrant, *, to: str) -> mail.Message:
+def patient_notice(grant: EmergencyGrant, *, to: str, language: str = "") -> mail.Message:
+    """In the patient's stored language, not the doctor's page's."""
     context = {
         "grant": grant,
         "access_url": settings.SITE_URL + reverse("records:access_log"),
     }
-    return _message(
-        to,
-        "patient_notice",
-        f"{settings.CLINIC_NAME}: your record was opened under emergency access",
-        context,
-    )
+    with languages.writing_to(language):
+        return _message(
+            to,
+            "patient_notice",
+            _("%(clinic)s: your record was opened under emergency access") % {"clinic": settings.CLINIC_NAME},
+            context,
+        )

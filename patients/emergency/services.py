@@ -117,7 +117,7 @@ def emergency_access_grant(*, actor: Actor, audit: AuditContext, wanted: Emergen
     _send(
         actor,
         audit,
-        emails.patient_notice(grant, to=patient.email),
+        emails.patient_notice(grant, to=patient.email, language=patient.preferred_language),
         grant=grant,
         action="emergency.notify_patient",
     )

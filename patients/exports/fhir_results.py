@@ -110,7 +110,7 @@ def immunization(entry: Entry, subject: dict, *, resource_id: str, recorded: str
     }
     if site:
         coding = [{"system": ACT_SITE, "code": SITES[site]}] if site in SITES else None
-        fields["site"] = {"coding": coding, "text": SITE_LABELS.get(site, site)}
+        fields["site"] = {"coding": coding, "text": str(SITE_LABELS.get(site, site))}
     if entry.recorded_by_name:
         fields["performer"] = [{"actor": {"display": entry.recorded_by_name}}]
     return Immunization(**fields)

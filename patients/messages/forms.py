@@ -5,6 +5,7 @@ plain text, at most 5,000 characters, line breaks kept."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from medisecure.forms import DescribedFieldsMixin, TextField
@@ -18,8 +19,10 @@ def _body_field() -> TextField:
         label=_("Message"),
         multiline=True,
         max_length=BODY_MAX,
-        help_text=_("Plain text, at most %(count)s characters. Do not use this for emergencies: call 911.")
-        % {"count": f"{BODY_MAX:,}"},
+        help_text=format_lazy(
+            _("Plain text, at most {count} characters. Do not use this for emergencies: call 911."),
+            count=f"{BODY_MAX:,}",
+        ),
         widget=forms.Textarea(attrs={"rows": 8}),
         error_messages={
             "required": _("Write your message."),

@@ -62,13 +62,15 @@ def _notify(thread: Thread, *, to_side: str) -> bool:
     """Email the other side that there is a new message; whether SES took it."""
     if to_side == PATIENT:
         patient = patients.patient_get(patient_id=thread.patient_id)
-        address = patient.email if patient else ""
+        address, language = (patient.email, patient.preferred_language) if patient else ("", "")
     else:
         provider = clinicians.provider_get(provider_id=thread.provider_id)
-        address = provider.email if provider else ""
+        address, language = (provider.email if provider else ""), ""
     if not address:
         return False
-    return emails.send(emails.new_message(to=address, thread_url=_thread_url(thread, to_side)))
+    return emails.send(
+        emails.new_message(to=address, thread_url=_thread_url(thread, to_side), language=language)
+    )
 
 
 def _audit(

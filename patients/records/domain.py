@@ -15,6 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 from appointments.domain import Appointment
 from audit.domain import ChainHead
 from clinicians.domain import Provider
@@ -69,75 +71,75 @@ ENTRY_FIELDS = {
     IMMUNIZATION: ("vaccine", "cvx", "given", "lot", "site"),
 }
 KIND_LABELS = {
-    NOTE: "Visit note",
-    DIAGNOSIS: "Diagnosis",
-    MEDICATION: "Medication",
-    ALLERGY: "Allergy",
-    VITALS: "Vitals",
-    RESULT: "Lab result",
-    IMMUNIZATION: "Immunization",
+    NOTE: _("Visit note"),
+    DIAGNOSIS: _("Diagnosis"),
+    MEDICATION: _("Medication"),
+    ALLERGY: _("Allergy"),
+    VITALS: _("Vitals"),
+    RESULT: _("Lab result"),
+    IMMUNIZATION: _("Immunization"),
 }
 # Each kind's heading where a list of them is shown (a PDF's section, a page).
 KIND_PLURALS = {
-    NOTE: "Visit notes",
-    DIAGNOSIS: "Diagnoses",
-    MEDICATION: "Medications",
-    ALLERGY: "Allergies",
-    VITALS: "Vitals",
-    RESULT: "Lab results",
-    IMMUNIZATION: "Immunizations",
+    NOTE: _("Visit notes"),
+    DIAGNOSIS: _("Diagnoses"),
+    MEDICATION: _("Medications"),
+    ALLERGY: _("Allergies"),
+    VITALS: _("Vitals"),
+    RESULT: _("Lab results"),
+    IMMUNIZATION: _("Immunizations"),
 }
 FIELD_LABELS = {
-    "subjective": "Subjective",
-    "objective": "Objective",
-    "assessment": "Assessment",
-    "plan": "Plan",
-    "code": "ICD-10 code",
-    "description": "Description",
-    "status": "Status",
-    "onset": "Onset",
-    "name": "Medicine",
-    "dose": "Dose",
-    "frequency": "How often",
-    "start": "Started",
-    "stop": "Stopped",
-    "substance": "Substance",
-    "reaction": "Reaction",
-    "severity": "Severity",
-    "systolic": "Blood pressure, systolic (mmHg)",
-    "diastolic": "Blood pressure, diastolic (mmHg)",
-    "heart_rate": "Heart rate (beats per minute)",
-    "respiratory_rate": "Breathing rate (breaths per minute)",
-    "oxygen_saturation": "Oxygen saturation (%)",
-    "temperature": "Temperature",
-    "temperature_unit": "Temperature unit",
-    "weight": "Weight",
-    "weight_unit": "Weight unit",
-    "height": "Height",
-    "height_unit": "Height unit",
-    "bmi": "Body mass index (BMI)",
-    "test_name": "Test",
-    "loinc": "LOINC code",
-    "value": "Value",
-    "unit": "Unit",
-    "range_low": "Usual range from",
-    "range_high": "Usual range to",
-    "critical_low": "Critical below",
-    "critical_high": "Critical above",
-    "flag": "Flag",
-    "collected": "Collected",
-    "report_reference": "Attached report",
-    "report_name": "Attached report",
-    "vaccine": "Vaccine",
-    "cvx": "CVX code",
-    "given": "Given on",
-    "lot": "Lot number",
-    "site": "Site",
+    "subjective": _("Subjective"),
+    "objective": _("Objective"),
+    "assessment": _("Assessment"),
+    "plan": _("Plan"),
+    "code": _("ICD-10 code"),
+    "description": _("Description"),
+    "status": _("Status"),
+    "onset": _("Onset"),
+    "name": _("Medicine"),
+    "dose": _("Dose"),
+    "frequency": _("How often"),
+    "start": _("Started"),
+    "stop": _("Stopped"),
+    "substance": _("Substance"),
+    "reaction": _("Reaction"),
+    "severity": _("Severity"),
+    "systolic": _("Blood pressure, systolic (mmHg)"),
+    "diastolic": _("Blood pressure, diastolic (mmHg)"),
+    "heart_rate": _("Heart rate (beats per minute)"),
+    "respiratory_rate": _("Breathing rate (breaths per minute)"),
+    "oxygen_saturation": _("Oxygen saturation (%)"),
+    "temperature": _("Temperature"),
+    "temperature_unit": _("Temperature unit"),
+    "weight": _("Weight"),
+    "weight_unit": _("Weight unit"),
+    "height": _("Height"),
+    "height_unit": _("Height unit"),
+    "bmi": _("Body mass index (BMI)"),
+    "test_name": _("Test"),
+    "loinc": _("LOINC code"),
+    "value": _("Value"),
+    "unit": _("Unit"),
+    "range_low": _("Usual range from"),
+    "range_high": _("Usual range to"),
+    "critical_low": _("Critical below"),
+    "critical_high": _("Critical above"),
+    "flag": _("Flag"),
+    "collected": _("Collected"),
+    "report_reference": _("Attached report"),
+    "report_name": _("Attached report"),
+    "vaccine": _("Vaccine"),
+    "cvx": _("CVX code"),
+    "given": _("Given on"),
+    "lot": _("Lot number"),
+    "site": _("Site"),
 }
 
 ACTIVE = "active"
 RESOLVED = "resolved"
-DIAGNOSIS_STATUSES = ((ACTIVE, "Active"), (RESOLVED, "Resolved"))
+DIAGNOSIS_STATUSES = ((ACTIVE, _("Active")), (RESOLVED, _("Resolved")))
 SEVERITIES = (("mild", "Mild"), ("moderate", "Moderate"), ("severe", "Severe"), ("unknown", "Not known"))
 TEMPERATURE_UNITS = (("C", "°C"), ("F", "°F"))
 WEIGHT_UNITS = (("kg", "kg"), ("lb", "lb"))
@@ -235,7 +237,7 @@ class Entry:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
     @property
     def amended(self) -> bool:
@@ -251,13 +253,13 @@ class Entry:
     def title(self) -> str:
         v = self.values
         titles = {
-            NOTE: lambda: v.get("assessment") or v.get("subjective") or "Visit note",
+            NOTE: lambda: v.get("assessment") or v.get("subjective") or _("Visit note"),
             DIAGNOSIS: lambda: f"{v.get('code', '')} {v.get('description', '')}".strip(),
             MEDICATION: lambda: " ".join(filter(None, (v.get("name"), v.get("dose"), v.get("frequency")))),
             ALLERGY: lambda: v.get("substance", ""),
-            VITALS: lambda: "Vitals",
-            RESULT: lambda: v.get("test_name", "Lab result"),
-            IMMUNIZATION: lambda: v.get("vaccine", "Immunization"),
+            VITALS: lambda: _("Vitals"),
+            RESULT: lambda: v.get("test_name", _("Lab result")),
+            IMMUNIZATION: lambda: v.get("vaccine", _("Immunization")),
         }
         return titles[self.kind]()
 
@@ -284,36 +286,39 @@ FOLDED_FIELDS = {
         }
     ),
 }
-FLAG_LABELS = {"low": "Low", "normal": "Normal", "high": "High", "critical": "Critical"}
+FLAG_LABELS = {"low": _("Low"), "normal": _("Normal"), "high": _("High"), "critical": _("Critical")}
 
 
 def shown_fields(kind: str, values: dict) -> list[tuple[str, str | date]]:
     shown: list[tuple[str, str | date]] = []
     if kind == VITALS and values.get("systolic"):
-        shown.append(("Blood pressure (mmHg)", f"{values['systolic']}/{values.get('diastolic', '')}"))
+        shown.append((str(_("Blood pressure (mmHg)")), f"{values['systolic']}/{values.get('diastolic', '')}"))
     if kind == RESULT:
         unit = values.get("unit", "")
-        shown.append(("Value", f"{values.get('value', '')} {unit}".strip()))
+        shown.append((str(_("Value")), f"{values.get('value', '')} {unit}".strip()))
         shown.append(
-            ("Usual range", range_text(values.get("range_low", ""), values.get("range_high", ""), unit))
+            (
+                str(_("Usual range")),
+                range_text(values.get("range_low", ""), values.get("range_high", ""), unit),
+            )
         )
         critical = critical_text(values.get("critical_low", ""), values.get("critical_high", ""), unit)
         if critical:
-            shown.append(("Critical limits", critical))
+            shown.append((str(_("Critical limits")), critical))
         if values.get("flag"):
-            shown.append(("Flag", FLAG_LABELS.get(values["flag"], values["flag"])))
+            shown.append((str(_("Flag")), str(FLAG_LABELS.get(values["flag"], values["flag"]))))
     folded = FOLDED_FIELDS.get(kind, frozenset())
     for name in ENTRY_FIELDS[kind]:
         value = values.get(name, "")
         if not value or name.endswith("_unit") or name in folded:
             continue
         if name in DATE_FIELDS:
-            shown.append((FIELD_LABELS[name], _as_date(value)))
+            shown.append((str(FIELD_LABELS[name]), _as_date(value)))
             continue
         if kind == IMMUNIZATION and name == "site":
-            value = SITE_LABELS.get(value, value)
+            value = str(SITE_LABELS.get(value, value))
         unit = values.get(f"{name}_unit", "")
-        label = FIELD_LABELS[name] if not unit else f"{FIELD_LABELS[name]} ({unit})"
+        label = str(FIELD_LABELS[name]) if not unit else f"{FIELD_LABELS[name]} ({unit})"
         shown.append((label, value))
     return shown
 
@@ -329,18 +334,21 @@ def range_text(low: str, high: str, unit: str = "") -> str:
     """A reference range in words: "3.5 to 5.0 mmol/L", "below 200 mg/dL"."""
     shown_unit = f" {unit}" if unit else ""
     if low and high:
-        return f"{low} to {high}{shown_unit}"
+        return _("%(low)s to %(high)s%(unit)s") % {"low": low, "high": high, "unit": shown_unit}
     if high:
-        return f"up to {high}{shown_unit}"
+        return _("up to %(high)s%(unit)s") % {"high": high, "unit": shown_unit}
     if low:
-        return f"{low}{shown_unit} or more"
-    return "Not given"
+        return _("%(low)s%(unit)s or more") % {"low": low, "unit": shown_unit}
+    return str(_("Not given"))
 
 
 def critical_text(low: str, high: str, unit: str = "") -> str:
     shown_unit = f" {unit}" if unit else ""
-    parts = [f"below {low}{shown_unit}" if low else "", f"above {high}{shown_unit}" if high else ""]
-    return " or ".join(part for part in parts if part)
+    parts = [
+        _("below %(low)s%(unit)s") % {"low": low, "unit": shown_unit} if low else "",
+        _("above %(high)s%(unit)s") % {"high": high, "unit": shown_unit} if high else "",
+    ]
+    return str(_(" or ")).join(part for part in parts if part)
 
 
 def new_entry_id(recorded_at: str) -> str:

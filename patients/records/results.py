@@ -22,6 +22,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from django.utils.translation import gettext_lazy as _
+
 from medisecure.errors import DomainError, NotFound
 
 LOW = "low"
@@ -37,13 +39,13 @@ LOINC_SHAPE = re.compile(r"^[0-9]{1,7}-[0-9]$")
 # CVX vaccine codes are one to three digits: 03, 208.
 CVX_SHAPE = re.compile(r"^[0-9]{1,3}$")
 IMMUNIZATION_SITES = (
-    ("left_arm", "Left arm"),
-    ("right_arm", "Right arm"),
-    ("left_thigh", "Left thigh"),
-    ("right_thigh", "Right thigh"),
-    ("oral", "By mouth"),
-    ("nasal", "Nose"),
-    ("other", "Other"),
+    ("left_arm", _("Left arm")),
+    ("right_arm", _("Right arm")),
+    ("left_thigh", _("Left thigh")),
+    ("right_thigh", _("Right thigh")),
+    ("oral", _("By mouth")),
+    ("nasal", _("Nose")),
+    ("other", _("Other")),
 )
 SITE_LABELS = dict(IMMUNIZATION_SITES)
 
@@ -72,15 +74,15 @@ def range_problems(
     least one end; critical limits lie outside the usual range."""
     problems: dict[str, str] = {}
     if low is None and high is None:
-        problems["range_low"] = "Enter the usual range: its lower end, its upper end or both."
+        problems["range_low"] = _("Enter the usual range: its lower end, its upper end or both.")
     if low is not None and high is not None and low > high:
-        problems["range_high"] = "The upper end of the range cannot be below its lower end."
+        problems["range_high"] = _("The upper end of the range cannot be below its lower end.")
     if critical_low is not None and low is not None and critical_low > low:
-        problems["critical_low"] = "The critical lower limit must be at or below the usual range."
+        problems["critical_low"] = _("The critical lower limit must be at or below the usual range.")
     if critical_high is not None and high is not None and critical_high < high:
-        problems["critical_high"] = "The critical upper limit must be at or above the usual range."
+        problems["critical_high"] = _("The critical upper limit must be at or above the usual range.")
     if critical_low is not None and critical_high is not None and critical_low >= critical_high:
-        problems["critical_high"] = "The critical upper limit must be above the critical lower limit."
+        problems["critical_high"] = _("The critical upper limit must be above the critical lower limit.")
     return problems
 
 
@@ -110,14 +112,14 @@ def range_words(values: dict) -> str:
     """Where a result falls, in the patient's words."""
     flag = values.get("flag", "")
     if flag == NORMAL:
-        return "Within the usual range"
+        return _("Within the usual range")
     if flag == LOW:
-        return "Lower than the usual range"
+        return _("Lower than the usual range")
     if flag == HIGH:
-        return "Higher than the usual range"
+        return _("Higher than the usual range")
     if flag == CRITICAL:
-        return "Far outside the usual range"
-    return "No usual range was given"
+        return _("Far outside the usual range")
+    return _("No usual range was given")
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from medisecure.forms import PageForm
@@ -147,14 +148,14 @@ def chart_entry(request, patient_id: str, entry_id: str):
             request, patient_id, entry_id, form=_kept(form, conflict), conflict=True, status=409
         )
     except NothingToAmend:
-        form.add_error(None, "Your amendment changes nothing in the entry, so nothing was saved.")
+        form.add_error(None, _("Your amendment changes nothing in the entry, so nothing was saved."))
         return _entry_page(request, patient_id, entry_id, form=form)
     except KindMismatch:
         return _entry_page(request, patient_id, entry_id, refused_post=request.POST)
     except ChartReadOnly:
         form.add_error("emergency_reason", READ_ONLY)
         return _entry_page(request, patient_id, entry_id, form=form, status=403)
-    messages.success(request, "The entry is amended; what it said before is kept in its history.")
+    messages.success(request, _("The entry is amended; what it said before is kept in its history."))
     return redirect("chart:entry", patient_id=patient_id, entry_id=entry_id)
 
 
@@ -176,7 +177,7 @@ def chart_addendum_add(request, patient_id: str, entry_id: str):
     except ChartReadOnly:
         form.add_error("emergency_reason", READ_ONLY)
         return _entry_page(request, patient_id, entry_id, addendum_form=form, status=403)
-    messages.success(request, "Your addendum is added under the entry.")
+    messages.success(request, _("Your addendum is added under the entry."))
     return redirect("chart:entry", patient_id=patient_id, entry_id=entry_id)
 
 
@@ -196,7 +197,8 @@ def _rechecked(entry, data):
     form = amendment_form(entry.kind)(data)
     if form.is_valid():
         form.add_error(
-            None, "The form did not match this entry, so nothing was saved. Check the values and save again."
+            None,
+            _("The form did not match this entry, so nothing was saved. Check the values and save again."),
         )
     return form
 

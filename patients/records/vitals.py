@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from patients.records.domain import Entry
 from patients.records.results import number_or_none
 
@@ -217,10 +219,10 @@ def trends(series: tuple[Entry, ...] | list[Entry], *, temperature_unit: str) ->
                 bmi.append(Reading(at, body_mass_index(mass, unit, height[0], height[1])))
     shown_degrees = "°F" if temperature_unit == "F" else "°C"
     found = [
-        Trend("blood_pressure", "Blood pressure", "mmHg", pressure),
-        Trend("heart_rate", "Heart rate", "beats per minute", heart),
-        Trend("weight", "Weight", weight_unit, weight),
-        Trend("temperature", "Temperature", shown_degrees, temperature),
-        Trend("bmi", "Body mass index (BMI)", "kg/m²", bmi),
+        Trend("blood_pressure", _("Blood pressure"), "mmHg", pressure),
+        Trend("heart_rate", _("Heart rate"), _("beats per minute"), heart),
+        Trend("weight", _("Weight"), weight_unit, weight),
+        Trend("temperature", _("Temperature"), shown_degrees, temperature),
+        Trend("bmi", _("Body mass index (BMI)"), "kg/m²", bmi),
     ]
     return [trend for trend in found if trend.readings]

@@ -1,4 +1,5 @@
-"""What the sign-up emails say. Sent through medisecure.mail.
+"""What the sign-up emails say. Sent through medisecure.mail, in the
+language of the page the person signing up is on.
 
 They name the clinic and, for a new sign-up, the person's first name and
 their code with its expiry: no other personal or health information, since
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from medisecure.mail import Message
 
@@ -24,7 +26,9 @@ def signup_code(*, to: str, first_name: str, code: str, expires_at: datetime) ->
         "minutes": settings.SIGNUP_CODE_TTL_MINUTES,
         "expires_at": timezone.localtime(expires_at),
     }
-    return _message(to, "signup_code", f"Your {settings.CLINIC_NAME} sign-up code", context)
+    return _message(
+        to, "signup_code", _("Your %(clinic)s sign-up code") % {"clinic": settings.CLINIC_NAME}, context
+    )
 
 
 def signup_finish_link(*, to: str, first_name: str, secret: str, expires_at: datetime) -> Message:
@@ -36,7 +40,12 @@ def signup_finish_link(*, to: str, first_name: str, secret: str, expires_at: dat
         "finish_url": settings.SITE_URL + reverse("signup:finish", args=[secret]),
         "expires_at": timezone.localtime(expires_at),
     }
-    return _message(to, "signup_finish_link", f"Finish creating your {settings.CLINIC_NAME} account", context)
+    return _message(
+        to,
+        "signup_finish_link",
+        _("Finish creating your %(clinic)s account") % {"clinic": settings.CLINIC_NAME},
+        context,
+    )
 
 
 def existing_account_notice(*, to: str) -> Message:
@@ -49,7 +58,7 @@ def existing_account_notice(*, to: str) -> Message:
     return _message(
         to,
         "signup_existing_account",
-        f"Someone tried to sign up at {settings.CLINIC_NAME} with your email",
+        _("Someone tried to sign up at %(clinic)s with your email") % {"clinic": settings.CLINIC_NAME},
         context,
     )
 

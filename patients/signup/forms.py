@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from medisecure.forms import (
     DateOfBirthField,
@@ -24,24 +27,26 @@ EMAIL_MAX_LENGTH = 128
 
 class SignupForm(ErrorSummaryMixin, forms.Form):
     given_name = PersonNameField(
-        label="First name", widget=forms.TextInput(attrs={"autocomplete": "given-name"})
+        label=_("First name"), widget=forms.TextInput(attrs={"autocomplete": "given-name"})
     )
     family_name = PersonNameField(
-        label="Last name", widget=forms.TextInput(attrs={"autocomplete": "family-name"})
+        label=_("Last name"), widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
     email = forms.EmailField(
-        label="Email address",
+        label=_("Email address"),
         max_length=EMAIL_MAX_LENGTH,
-        help_text="We send a 6-digit code here. You sign in with this address.",
+        help_text=_("We send a 6-digit code here. You sign in with this address."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         error_messages={
-            "invalid": "Enter an email address like name@example.com.",
-            "max_length": f"Use an email address of at most {EMAIL_MAX_LENGTH} characters.",
+            "invalid": _("Enter an email address like name@example.com."),
+            "max_length": format_lazy(
+                _("Use an email address of at most {count} characters."), count=EMAIL_MAX_LENGTH
+            ),
         },
     )
-    date_of_birth = DateOfBirthField(label="Date of birth")
+    date_of_birth = DateOfBirthField(label=_("Date of birth"))
     phone = PhoneField(
-        label="Mobile phone", widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
+        label=_("Mobile phone"), widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
     )
 
     def clean_email(self):
@@ -58,20 +63,25 @@ class SignupForm(ErrorSummaryMixin, forms.Form):
         )
 
 
+def _password_help() -> str:
+    rules = "; ".join(str(rule).lower() for rule in password_rules())
+    return _("It must have: %(rules)s.") % {"rules": rules}
+
+
 class ChoosePasswordForm(NewPasswordMixin, ErrorSummaryMixin, forms.Form):
     """The password, chosen once the address is proven; it goes straight to
     the user pool and is never stored."""
 
     password = new_password_field(
-        "Choose a password",
-        help_text="It must have: " + "; ".join(rule.lower() for rule in password_rules()) + ".",
+        _("Choose a password"),
+        help_text=lazy(_password_help, str)(),
     )
-    password_again = new_password_field("Type the password again")
+    password_again = new_password_field(_("Type the password again"))
 
 
 class VerifyCodeForm(forms.Form):
     code = forms.CharField(
-        label="6-digit code",
+        label=_("6-digit code"),
         max_length=12,
         widget=forms.TextInput(
             attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "code-input"}
@@ -81,5 +91,5 @@ class VerifyCodeForm(forms.Form):
     def clean_code(self):
         code = "".join(self.cleaned_data["code"].split())
         if len(code) != 6 or not code.isascii() or not code.isdigit():
-            raise ValidationError("Enter the 6 digits from the email.", code="format")
+            raise ValidationError(_("Enter the 6 digits from the email."), code="format")
         return code

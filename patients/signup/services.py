@@ -373,7 +373,9 @@ def signup_link_open(*, actor: Actor, audit: AuditContext, secret: str) -> Signu
     return signup.ref
 
 
-def signup_password_set(*, actor: Actor, audit: AuditContext, ref: SignupRef, password: str) -> str:
+def signup_password_set(
+    *, actor: Actor, audit: AuditContext, ref: SignupRef, password: str, language: str = ""
+) -> str:
     """The person, their address proven, chooses their password: the account
     is made with it at once; the new patient's id. Raises NotProven (the
     code was not entered), SignupClosed, AccountAlreadyExists or
@@ -382,7 +384,7 @@ def signup_password_set(*, actor: Actor, audit: AuditContext, ref: SignupRef, pa
     signup = selectors.signup_open_get(ref=ref, now_ts=now_ts)
     if not signup.is_proven:
         raise NotProven
-    return _finish_account(actor, audit, signup, password)
+    return _finish_account(actor, audit, signup, password, language)
 
 
 def _try_transition(
@@ -410,7 +412,7 @@ def _try_transition(
 # --- Making the account -------------------------------------------------------
 
 
-def _finish_account(actor: Actor, audit: AuditContext, signup: Signup, password: str) -> str:
+def _finish_account(actor: Actor, audit: AuditContext, signup: Signup, password: str, language: str) -> str:
     """Every step looks for what an earlier, interrupted run made, so running
     this again (or twice at once) ends with one complete account. The
     password is set last: until then the user has none anyone knows (made
@@ -428,7 +430,7 @@ def _finish_account(actor: Actor, audit: AuditContext, signup: Signup, password:
     if Role.PATIENT.value not in cognito.groups_of(signup.email):
         cognito.add_to_group(signup.email, Role.PATIENT.value)
     earlier_signup = user.attributes.get(cognito.SIGNUP_ATTRIBUTE, "") != signup.signup_id
-    _record_patient(actor, audit, signup, user.sub, replace_unfinished=earlier_signup)
+    _record_patient(actor, audit, signup, user.sub, replace_unfinished=earlier_signup, language=language)
     try:
         cognito.set_permanent_password(signup.email, password)
     except cognito.PasswordNotAccepted as refused:
@@ -449,7 +451,13 @@ def _may_finish(user: cognito.PoolUser, signup: Signup) -> bool:
 
 
 def _record_patient(
-    actor: Actor, audit: AuditContext, signup: Signup, patient_id: str, *, replace_unfinished: bool
+    actor: Actor,
+    audit: AuditContext,
+    signup: Signup,
+    patient_id: str,
+    *,
+    replace_unfinished: bool,
+    language: str = "",
 ) -> None:
     """The patient record, once: an earlier run of this sign-up made it
     already (PatientExists for the same id is that), or an earlier sign-up
@@ -464,6 +472,8 @@ def _record_patient(
         date_of_birth=signup.date_of_birth,
         phone=signup.phone,
         created_at=clock.stamp(now),
+        # The language they signed up in: their pages and emails stay in it.
+        preferred_language=language,
     )
     tx = Transaction()
     patient_services.patient_add(tx=tx, patient=patient)

@@ -12,11 +12,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.formats import time_format
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from medisecure import clock, rate_limits
+from medisecure import clinic_time, clock, languages, rate_limits
 from medisecure.forms import password_rules
 from medisecure.identity.access import public
 from medisecure.rate_limits import RateLimited
@@ -36,7 +37,7 @@ from patients.signup.forms import ChoosePasswordForm, SignupForm, VerifyCodeForm
 # The browser's sign-up in progress, and that it has just finished one.
 SIGNUP_SESSION_KEY = "signup"
 FINISHED_SESSION_KEY = "signup_finished"
-COULD_NOT_SEND = "We could not send the email. Please try again."
+COULD_NOT_SEND = _("We could not send the email. Please try again.")
 
 
 @public
@@ -93,7 +94,7 @@ def signup_verify(request):
             return _start_again(request)
         except SignupBusy:
             form.add_error(
-                None, "Something else was changing your sign-up at the same moment. Please try again."
+                None, _("Something else was changing your sign-up at the same moment. Please try again.")
             )
         else:
             return redirect("signup:password")
@@ -114,7 +115,11 @@ def signup_password(request):
     if request.method == "POST" and form.is_valid():
         try:
             services.signup_password_set(
-                actor=request.actor, audit=request.audit, ref=ref, password=form.cleaned_data["password"]
+                actor=request.actor,
+                audit=request.audit,
+                ref=ref,
+                password=form.cleaned_data["password"],
+                language=languages.supported(translation.get_language()),
             )
         except NotProven:
             return redirect("signup:verify")
@@ -125,7 +130,8 @@ def signup_password(request):
             return render(request, "patients/signup_account_exists.html")
         except PasswordRefused:
             form.add_error(
-                "password", "The sign-in service did not accept that password. Please choose a different one."
+                "password",
+                _("The sign-in service did not accept that password. Please choose a different one."),
             )
         else:
             request.session.pop(SIGNUP_SESSION_KEY, None)
@@ -170,12 +176,14 @@ def signup_resend(request):
         return _start_again(request)
     except SignupBusy:
         messages.error(
-            request, "Something else was changing your sign-up at the same moment. Please try again."
+            request, _("Something else was changing your sign-up at the same moment. Please try again.")
         )
     else:
         if outcome.sent:
             messages.success(
-                request, f"We sent a new code to {ref.email}. Codes sent before it no longer work."
+                request,
+                _("We sent a new code to %(email)s. Codes sent before it no longer work.")
+                % {"email": ref.email},
             )
         else:
             messages.error(request, COULD_NOT_SEND)
@@ -206,25 +214,32 @@ def _signup_ref(request) -> SignupRef | None:
 
 def _start_again(request):
     request.session.pop(SIGNUP_SESSION_KEY, None)
-    messages.error(request, "That sign-up has expired or is already finished. Please start again.")
+    messages.error(request, _("That sign-up has expired or is already finished. Please start again."))
     return redirect("signup:start")
 
 
 def _retry_message(too_soon: SendTooSoon) -> str:
     wait = max(1, ceil((too_soon.retry_at - clock.now()).total_seconds()))
     if wait < 120:
-        when = f"in {wait} seconds"
-    else:
-        when = (
-            f"at {time_format(timezone.localtime(too_soon.retry_at), 'g:i A')} (in {ceil(wait / 60)} minutes)"
-        )
-    return f"To keep your email safe we limit how often we send codes. You can ask for a new code {when}."
+        return _(
+            "To keep your email safe we limit how often we send codes. "
+            "You can ask for a new code in %(seconds)s seconds."
+        ) % {"seconds": wait}
+    return _(
+        "To keep your email safe we limit how often we send codes. "
+        "You can ask for a new code at %(time)s (in %(minutes)s minutes)."
+    ) % {"time": clinic_time.clinic_time(too_soon.retry_at), "minutes": ceil(wait / 60)}
 
 
 def _refusal_message(refused: CodeRefused) -> str:
     if refused.reason == CodeRefused.EXPIRED:
-        return "That code has expired. Ask for a new code below."
+        return _("That code has expired. Ask for a new code below.")
     if refused.reason == CodeRefused.EXHAUSTED:
-        return "That code was entered wrongly too many times and no longer works. Ask for a new code below."
-    tries = "1 more try" if refused.attempts_left == 1 else f"{refused.attempts_left} more tries"
-    return f"That code is not right. Check the email and try again: you have {tries}."
+        return _(
+            "That code was entered wrongly too many times and no longer works. Ask for a new code below."
+        )
+    return ngettext(
+        "That code is not right. Check the email and try again: you have %(count)s more try.",
+        "That code is not right. Check the email and try again: you have %(count)s more tries.",
+        refused.attempts_left,
+    ) % {"count": refused.attempts_left}

@@ -1,0 +1,65 @@
+"""Which language a person reads the portal in. A signed-out visitor gets the
+footer's switch (its cookie) or their browser's Accept-Language, through
+Django's LocaleMiddleware; a signed-in person with a stored preference
+gets that, kept in their session (set at sign-in and when they change it)
+so no page pays a read for it; an email goes in its recipient's language,
+whatever the language of the page that caused it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.utils import translation
+
+# The session key holding a signed-in person's stored preferred language.
+SESSION_KEY = "preferred_language"
+
+
+def supported(code: str | None) -> str:
+    """`code` when the portal is written in it, else ""."""
+    return code if code in {tag for tag, _ in settings.LANGUAGES} else ""
+
+
+def remember(session, code: str | None) -> None:
+    """Keep a signed-in person's preference for the pages that follow; a
+    preference the portal is not written in leaves the browser's choice."""
+    if supported(code):
+        session[SESSION_KEY] = code
+    else:
+        session.pop(SESSION_KEY, None)
+
+
+@contextmanager
+def writing_to(code: str | None) -> Iterator[None]:
+    """What is rendered inside is in `code` (a recipient's stored preferred
+    language) when the portal is written in it, else in the clinic's
+    default language: an email to someone who has not chosen goes in the
+    clinic's language, not the language of whoever's page sent it."""
+    with translation.override(supported(code) or settings.LANGUAGE_CODE):
+        yield
+
+
+@contextmanager
+def writing_to_visitor(code: str | None) -> Iterator[None]:
+    """Like writing_to, but someone with no stored preference (a sign-up
+    in progress) reads the language of the page they are on."""
+    with translation.override(supported(code) or translation.get_language() or settings.LANGUAGE_CODE):
+        yield
+
+
+class PreferredLanguageMiddleware:
+    """After LocaleMiddleware and the session: a signed-in person's stored
+    preference replaces the browser's choice for the page and its headers."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = getattr(request, "session", None)
+        code = supported(session.get(SESSION_KEY)) if session is not None else ""
+        if code:
+            translation.activate(code)
+            request.LANGUAGE_CODE = code
+        return self.get_response(request)
