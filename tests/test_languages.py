@@ -21,6 +21,7 @@ from medisecure.identity.actors import NO_REQUEST, Actor, system_actor
 from patients import selectors as patient_selectors
 from patients import services as patient_services
 from patients.tests.conftest import codes_sent_to, signup_form
+from tests.form_registry import TARGETS  # noqa: F401  the registry imports its appointment part itself
 from tests.forms_appointments import book_for
 from tests.support import mail_to, sign_in
 from tools import compile_messages
@@ -33,7 +34,10 @@ def _prefers(person, language: str) -> None:
     actor = Actor(user_id=person.sub, role=person.role.value)
     current = patient_selectors.patient_get(patient_id=person.sub)
     patient_services.patient_profile_update(
-        actor=actor, audit=NO_REQUEST, values={"preferred_language": language}, expected_version=current.version
+        actor=actor,
+        audit=NO_REQUEST,
+        values={"preferred_language": language},
+        expected_version=current.version,
     )
 
 

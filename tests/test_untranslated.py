@@ -15,9 +15,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import timedelta
 from html.parser import HTMLParser
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings as django_settings
@@ -259,3 +261,79 @@ def test_no_patient_facing_page_shows_an_untranslated_string(pseudo_locale, demo
             scan(link.replace("&amp;", "&"))
 
     assert not found, "\n".join(f"{path}: {' '.join(sorted(words))}" for path, words in found.items())
+
+
+def _patient_emails(cast) -> dict:
+    """Every email a patient can be sent, built as the services build them,
+    in the patient's language (the pseudo-locale)."""
+    from accounts.recovery import emails as recovery_emails
+    from appointments import emails as appointment_emails
+    from medisecure import clock
+    from patients.emergency import emails as emergency_emails
+    from patients.emergency.domain import EmergencyGrant
+    from patients.messages import emails as message_emails
+    from patients.signup import emails as signup_emails
+    from tests.form_registry import TARGETS  # noqa: F401  the registry imports its appointment part itself
+    from tests.forms_appointments import book_for
+
+    booked = book_for(cast.patient, cast.doctor)
+    soon = clock.now() + timedelta(minutes=10)
+    hold = SimpleNamespace(start=booked.start, expires_at=soon, hold_id="h" * 32)
+    grant = EmergencyGrant(
+        patient_id=cast.patient.sub,
+        provider_id=cast.doctor.sub,
+        provider_name="Dr Casey Sample",
+        granted_at=clock.stamp(clock.now()),
+        expires_at=int(soon.timestamp()),
+        reason="RSN-42",  # what the doctor typed: data
+    )
+    to, name = cast.patient.email, "Ana"
+    built = {
+        "confirmation": appointment_emails.confirmation(
+            to=to, first_name=name, appointment=booked, language=PSEUDO
+        ),
+        "reminder": appointment_emails.reminder(to=to, first_name=name, appointment=booked, language=PSEUDO),
+        "cancellation": appointment_emails.cancellation(
+            to=to, first_name=name, appointment=booked, language=PSEUDO
+        ),
+        "moved": appointment_emails.moved(
+            to=to, first_name=name, appointment=booked, previous_start=soon, language=PSEUDO
+        ),
+        "waitlist_offer": appointment_emails.waitlist_offer(
+            to=to, first_name=name, hold=hold, language=PSEUDO
+        ),
+        "new_message": message_emails.new_message(to=to, thread_url="/patient/messages/x/", language=PSEUDO),
+        "emergency": emergency_emails.patient_notice(grant, to=to, language=PSEUDO),
+    }
+    # The sign-up's and the password's emails go in the language of the page that sends them.
+    with translation.override(PSEUDO):
+        built["signup_code"] = signup_emails.signup_code(
+            to=to, first_name=name, code="123456", expires_at=soon
+        )
+        built["signup_finish"] = signup_emails.signup_finish_link(
+            to=to, first_name=name, secret="s" * 32, expires_at=soon
+        )
+        built["signup_existing"] = signup_emails.existing_account_notice(to=to)
+        built["password_changed"] = recovery_emails.password_changed(to)
+    return built
+
+
+def test_no_patient_email_has_an_untranslated_string(pseudo_locale, cast):
+    emails = _patient_emails(cast)
+    allowed = data_words() | {"Ana"}
+    found = {}
+    for name, message in emails.items():
+        words = (
+            untranslated(message.subject, allowed)
+            | untranslated(message.text, allowed)
+            | page_words(message.html, allowed)
+        )
+        for attachment in message.attachments:
+            calendar = attachment.data.decode()
+            summaries = re.findall(r"^(?:SUMMARY|DESCRIPTION|LOCATION):(.*)$", calendar, re.M)
+            words |= untranslated(" ".join(summaries), allowed)
+        if words:
+            found[name] = words
+
+    assert set(emails) >= {"confirmation", "reminder", "cancellation", "signup_code", "new_message"}
+    assert not found, "\n".join(f"{name}: {' '.join(sorted(words))}" for name, words in found.items())
