@@ -2,7 +2,8 @@
 footer's switch (its cookie) or their browser's Accept-Language, through
 Django's LocaleMiddleware; a signed-in person with a stored preference
 gets that, kept in their session (set at sign-in and when they change it)
-so no page pays a read for it; an email goes in its recipient's language,
+so no page pays a read for it; the clinic's staff read the clinic's
+language; an email goes in its recipient's language,
 whatever the language of the page that caused it."""
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.utils import translation
+
+from medisecure.identity.roles import Role
 
 # The session key holding a signed-in person's stored preferred language.
 SESSION_KEY = "preferred_language"
@@ -50,15 +53,22 @@ def writing_to_visitor(code: str | None) -> Iterator[None]:
 
 
 class PreferredLanguageMiddleware:
-    """After LocaleMiddleware and the session: a signed-in person's stored
-    preference replaces the browser's choice for the page and its headers."""
+    """After LocaleMiddleware, the session and the user: a signed-in
+    patient's stored preference replaces the browser's choice for the page
+    and its headers. The clinic's staff work in the clinic's language: their
+    pages are only partly translated, and half a page in Spanish helps no one."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        user = getattr(request, "user", None)
         session = getattr(request, "session", None)
-        code = supported(session.get(SESSION_KEY)) if session is not None else ""
+        code = ""
+        if user is not None and user.is_authenticated:
+            is_patient = getattr(user, "role", "") == Role.PATIENT
+            code = supported(session.get(SESSION_KEY)) if is_patient and session is not None else ""
+            code = code if is_patient else settings.LANGUAGE_CODE
         if code:
             translation.activate(code)
             request.LANGUAGE_CODE = code

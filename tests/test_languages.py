@@ -173,6 +173,15 @@ def test_a_doctors_notice_stays_in_the_clinics_language_from_a_spanish_page(cast
     assert "A patient booked an appointment with you:" in notice.text
 
 
+def test_the_clinics_staff_read_the_clinics_language_whatever_the_browser(client, cast):
+    sign_in(client, cast.doctor.email)
+
+    page = client.get("/doctor/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+
+    assert '<html lang="en">' in page and "My schedule" in page
+    assert 'action="/language/"' not in page
+
+
 # --- Dates ---------------------------------------------------------------------------
 
 

@@ -36,7 +36,8 @@ def _manage(*args: str, env: dict) -> None:
 # What to try first as each demo account, against the clinic seed_demo made.
 TRY_AS = {
     "patient": "Messages (an answer from Dr Sample waiting for you); Results (a high LDL cholesterol, new); "
-    "your record (blood pressure coming down over twelve weeks, immunizations); book a check-up",
+    "your record (blood pressure coming down over twelve weeks, immunizations); book a check-up; "
+    "choose Spanish as your language in My profile (pages and emails turn Spanish)",
     "doctor": "your week grid; your home's results to review and unread messages (Jordan Example's "
     "home readings); open Jordan Example's chart and mark a result reviewed",
     "frontdesk": "today's arrivals (check one in); find a caller and book them a visit type and place; "

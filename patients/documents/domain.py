@@ -150,9 +150,9 @@ def refuse_path_like(name: str) -> None:
     """Names that reach out of where a file is put ("../x", "C:\\x") are
     refused, not repaired: such a name is an attack, not a document."""
     if not name.strip():
-        raise FileNameRefused("The file has no name.")
+        raise FileNameRefused(_("The file has no name."))
     if "/" in name or "\\" in name or ".." in name or "\x00" in name or re.match(r"^[A-Za-z]:", name):
-        raise FileNameRefused("The file name may not contain folders, “..” or a drive letter.")
+        raise FileNameRefused(_("The file name may not contain folders, “..” or a drive letter."))
 
 
 def sanitised_file_name(name: str, content_type: str) -> str:

@@ -117,7 +117,8 @@ def test_a_patient_edits_their_details_and_sees_the_change(client, jordan):
     assert after.allergies_summary == "Penicillin: rash\nLatex: hives"
     assert after.version == before.version + 1
     page = _text(client.get("/patient/profile/"))
-    assert "Your profile is saved." in page and 'value="+12125550199"' in page and "Latex: hives" in page
+    # Spanish, the language they just chose, is the language of their pages from now on.
+    assert "Su perfil está guardado." in page and 'value="+12125550199"' in page and "Latex: hives" in page
 
 
 def test_the_change_is_audited_with_field_names_and_never_their_values(client, jordan):
