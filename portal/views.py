@@ -1,10 +1,11 @@
 from django.http import JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views import i18n
 from django.views.decorators.http import require_GET, require_POST
 
 from medisecure.health import dependency_status
 from medisecure.identity.access import public
+from portal.forms import LanguageForm
 
 
 @public
@@ -17,7 +18,10 @@ def landing(request):
 @require_POST
 def language_set(request):
     """The footer's language switch: Django's set_language (its cookie, then
-    back to the page it was on), a plain form that needs no JavaScript."""
+    back to the page it was on), a plain form that needs no JavaScript. A
+    language the portal is not written in changes nothing."""
+    if not LanguageForm(request.POST).is_valid():
+        return redirect("landing")
     return i18n.set_language(request)
 
 

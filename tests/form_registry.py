@@ -39,6 +39,7 @@ from patients.documents.forms import ChartDocumentUploadForm, DocumentUploadForm
 from patients.forms import ProfileForm
 from patients.signup import repository as signup_repository
 from patients.signup.forms import ChoosePasswordForm, SignupForm, VerifyCodeForm
+from portal.forms import LanguageForm
 from tests.access_matrix import ADMIN, ANONYMOUS, DOCTOR, MARKETER, PATIENT
 from tests.support import TEST_PASSWORD
 
@@ -288,6 +289,13 @@ TARGETS: tuple[FormTarget, ...] = (
         _fixed("/account/password/"),
     ),
     FormTarget("signup:start", ANONYMOUS, SignupForm, _signup, _fixed("/signup/")),
+    FormTarget(
+        "language_set",
+        ANONYMOUS,
+        LanguageForm,
+        lambda setup: {"language": "es", "next": "/"},
+        _fixed("/language/"),
+    ),
     FormTarget(
         "signup:verify",
         ANONYMOUS,
