@@ -23,7 +23,14 @@ from medisecure.identity.roles import Role
 from patients.emergency.domain import ChartReadOnly
 from patients.records import selectors, services
 from patients.records.domain import KIND_LABELS, EntryConflict, KindMismatch, NoPatientRecord, NothingToAmend
-from patients.records.forms import CHART_FORMS, ENTRY_FORMS, AddendumForm, PatientSearchForm, amendment_form
+from patients.records.forms import (
+    CHART_FORMS,
+    ENTRY_FORMS,
+    AccessPeriodForm,
+    AddendumForm,
+    PatientSearchForm,
+    amendment_form,
+)
 from patients.records.vitals import trends
 
 READ_ONLY = (
@@ -255,7 +262,16 @@ def record(request):
 @role_required(Role.PATIENT)
 @require_GET
 def record_access_log(request):
-    log = selectors.own_record_access_list(
-        actor=request.actor, audit=request.audit, page_token=_page_token(request)
+    form = AccessPeriodForm(request.GET)
+    if not form.is_valid():
+        # Nothing is read for a period that cannot be: the page says what to fix.
+        return render(request, "patients/records/record_access_log.html", {"form": form, "statement": None})
+    statement = selectors.own_record_access_list(
+        actor=request.actor,
+        audit=request.audit,
+        period=form.cleaned_data["access_period"],
+        page_token=form.cleaned_data["page"] or None,
     )
-    return render(request, "patients/records/record_access_log.html", {"log": log})
+    return render(
+        request, "patients/records/record_access_log.html", {"form": form, "statement": statement}
+    )
