@@ -13,6 +13,7 @@ from patients.emergency.forms import EmergencyAccessForm, GrantReviewForm
 from patients.records import services as records_services
 from patients.records.forms import (
     AMENDMENT_FORMS,
+    AccessPeriodForm,
     AddendumForm,
     AllergyForm,
     DiagnosisForm,
@@ -21,7 +22,7 @@ from patients.records.forms import (
     PatientSearchForm,
     VitalsForm,
 )
-from tests.access_matrix import ADMIN, DOCTOR, OTHER_DOCTOR
+from tests.access_matrix import ADMIN, DOCTOR, OTHER_DOCTOR, PATIENT
 from tests.form_registry import WITH_PAGE_TOKEN, FormTarget, Setup
 
 ENTRY_BASELINES = {
@@ -159,6 +160,15 @@ RECORD_TARGETS = (
         PatientSearchForm,
         lambda setup: {"q": "Exa", "page": ""},
         lambda setup: "/doctor/patients/",
+        method="GET",
+        statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget(
+        "records:access_log",
+        PATIENT,
+        AccessPeriodForm,
+        lambda setup: {"period": "90", "since": "", "until": "", "page": ""},
+        lambda setup: "/patient/records/access/",
         method="GET",
         statuses=WITH_PAGE_TOKEN,
     ),

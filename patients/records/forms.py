@@ -410,7 +410,9 @@ class AccessPeriodForm(DescribedFieldsMixin, forms.Form):
     patient's own (either end alone is open on the other side), which win."""
 
     period = forms.ChoiceField(
-        label="Period", required=False, choices=ACCESS_PERIODS,
+        label="Period",
+        required=False,
+        choices=ACCESS_PERIODS,
         widget=forms.RadioSelect,
         initial="all",
         error_messages={"invalid_choice": "Choose one of the periods listed."},

@@ -338,7 +338,9 @@ def own_record_access_list(
         since=timestamp_bound(period.since, end=False, zone=zone) if period.since else "",
         until=timestamp_bound(period.until, end=True, zone=zone) if period.until else "",
     )
-    events, next_page = audit_log.search(filters, org_id="", limit=ACCESS_LOG_PAGE_SIZE, page_token=page_token)
+    events, next_page = audit_log.search(
+        filters, org_id="", limit=ACCESS_LOG_PAGE_SIZE, page_token=page_token
+    )
     people = _people_of(patient_id, events)
     audit_record(
         actor=actor,

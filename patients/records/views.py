@@ -272,6 +272,4 @@ def record_access_log(request):
         period=form.cleaned_data["access_period"],
         page_token=form.cleaned_data["page"] or None,
     )
-    return render(
-        request, "patients/records/record_access_log.html", {"form": form, "statement": statement}
-    )
+    return render(request, "patients/records/record_access_log.html", {"form": form, "statement": statement})
