@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from medisecure.forms import PageForm
 from medisecure.identity.actors import NO_REQUEST, Actor
+from patients.access_log.forms import AccessPeriodForm
 from patients.care_team.forms import DoctorForm, PatientLookupForm
 from patients.emergency import services as emergency_services
 from patients.emergency.domain import EmergencyRequest
@@ -13,7 +14,6 @@ from patients.emergency.forms import EmergencyAccessForm, GrantReviewForm
 from patients.records import services as records_services
 from patients.records.forms import (
     AMENDMENT_FORMS,
-    AccessPeriodForm,
     AddendumForm,
     AllergyForm,
     DiagnosisForm,

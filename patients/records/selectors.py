@@ -1,6 +1,7 @@
 """Reads of a patient's medical history: who may open a chart (decided in
 `chart_get_for` alone, which the documents pages rely on too), the chart's
-pages for doctors, and the patient's own record and who has looked at it.
+pages for doctors, and the patient's own record (who has looked at it is
+patients.access_log).
 
 Every read is audited (on the chain head read with the chart) before it is
 returned; every refusal is audited where it is decided."""
@@ -11,11 +12,10 @@ from datetime import datetime
 from typing import NoReturn
 
 from appointments import selectors as appointments
-from audit import repository as audit_log
-from audit.domain import ALLOWED, DENIED, AuditEvent, ChainHead, SearchFilters, timestamp_bound
+from audit.domain import ALLOWED, DENIED, ChainHead
 from audit.services import audit_record, chain_head_read
 from clinicians import selectors as clinicians
-from medisecure import clinic_time, clock, dynamo
+from medisecure import clock, dynamo
 from medisecure.identity.actors import Actor, AuditContext
 from medisecure.identity.roles import Role
 from patients import selectors as patients
@@ -23,14 +23,6 @@ from patients.care_team import selectors as care_team
 from patients.emergency import selectors as emergency
 from patients.emergency.domain import ChartReadOnly
 from patients.records import repository
-from patients.records.access_statement import (
-    EMERGENCY_GRANT_ACTION,
-    YOU,
-    AccessPeriod,
-    AccessStatement,
-    StatementPeople,
-    statement_lines,
-)
 from patients.records.domain import (
     EMERGENCY,
     ENTRY_ID_SHAPE,
@@ -54,10 +46,6 @@ from patients.records.results import ResultNotFound, ResultNotice
 
 HISTORY_PAGE_SIZE = 20
 PATIENTS_PAGE_SIZE = 25
-# Events per page of the access statement: each can name a doctor (their
-# provider item and care-team link) or a grant, and all of them are read in
-# one BatchGetItem, which takes at most 100 keys.
-ACCESS_LOG_PAGE_SIZE = 30
 # Refusals name what was asked for, cut to a length that names no one else.
 REFUSED_ID_LIMIT = 64
 
@@ -319,84 +307,6 @@ def own_record_get(*, actor: Actor, audit: AuditContext, page_token: str | None)
         detail={"entry_ids": [entry.entry_id for entry in entries]},
     )
     return OwnRecord(patient=patient, summary=summary, entries=entries, next_page=next_page)
-
-
-def own_record_access_list(
-    *, actor: Actor, audit: AuditContext, period: AccessPeriod, page_token: str | None
-) -> AccessStatement:
-    """One page of the statement of who has read or changed the patient's
-    record in `period` (clinic days), newest first, and nothing of the
-    trail's internals (addresses, request ids, hashes): one Query on the
-    trail's patient index, one BatchGetItem for the doctors named, whether
-    each is in the patient's care team and each emergency grant's record,
-    and the audit event. Raises dynamo.InvalidPageToken for a token not
-    issued for this list and period."""
-    patient_id = actor.user_id
-    zone = clinic_time.zone()
-    filters = SearchFilters(
-        patient_id=patient_id,
-        since=timestamp_bound(period.since, end=False, zone=zone) if period.since else "",
-        until=timestamp_bound(period.until, end=True, zone=zone) if period.until else "",
-    )
-    events, next_page = audit_log.search(
-        filters, org_id="", limit=ACCESS_LOG_PAGE_SIZE, page_token=page_token
-    )
-    people = _people_of(patient_id, events)
-    audit_record(
-        actor=actor,
-        audit=audit,
-        action="record.access_log.read",
-        outcome=ALLOWED,
-        resource_type="access_log",
-        resource_id=patient_id,
-        patient_id=patient_id,
-    )
-    lines = statement_lines(
-        events,
-        person_of=lambda event: people.person(event),
-        day_of=lambda moment: clinic_time.in_clinic(moment).date(),
-        reason_given=lambda event: people.reason_given(event),
-    )
-    return AccessStatement(
-        period=period,
-        others=[line for line in lines if line.who is not YOU],
-        own=[line for line in lines if line.who is YOU],
-        next_page=next_page,
-    )
-
-
-def _people_of(patient_id: str, events: list[AuditEvent]) -> StatementPeople:
-    """The doctors the events name, whether each is in the patient's care
-    team, and the record of each emergency grant, in one BatchGetItem (none
-    when the page names no doctor)."""
-    doctor_ids = list(dict.fromkeys(e.user_id for e in events if e.role == Role.DOCTOR.value and e.user_id))
-    grants = [e for e in events if e.action == EMERGENCY_GRANT_ACTION and e.outcome == ALLOWED]
-    reads: list[dynamo.ItemRead] = [
-        read
-        for doctor_id in doctor_ids
-        for read in (
-            clinicians.provider_read(provider_id=doctor_id),
-            care_team.care_team_link_read(patient_id=patient_id, provider_id=doctor_id),
-        )
-    ]
-    reads += [
-        emergency.emergency_grant_record_read(
-            patient_id=patient_id, granted_at=event.resource_id, provider_id=event.user_id
-        )
-        for event in grants
-    ]
-    found = dynamo.read_together(*reads) if reads else []
-    pairs = found[: 2 * len(doctor_ids)]
-    return StatementPeople(
-        patient_id=patient_id,
-        doctors={doctor_id: pairs[2 * i] for i, doctor_id in enumerate(doctor_ids) if pairs[2 * i]},
-        care_team={doctor_id for i, doctor_id in enumerate(doctor_ids) if pairs[2 * i + 1] is not None},
-        grants={
-            (event.user_id, event.resource_id): grant
-            for event, grant in zip(grants, found[2 * len(doctor_ids) :])
-            if grant is not None
-        },
-    )
 
 
 # --- The patient's lab results -----------------------------------------------------------

@@ -5,8 +5,8 @@ chart, its history page by page, one entry with its earlier versions, and
 adding and amending entries. A chart the doctor may not open is a 404
 (decided in patients.records.selectors.chart_get_for).
 
-For the patient, under /patient/records/: their own record and who has
-looked at it (its download is patients.exports)."""
+For the patient, under /patient/records/: their own record (its download
+is patients.exports; who has looked at it, patients.access_log)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,6 @@ from patients.records.domain import KIND_LABELS, EntryConflict, KindMismatch, No
 from patients.records.forms import (
     CHART_FORMS,
     ENTRY_FORMS,
-    AccessPeriodForm,
     AddendumForm,
     PatientSearchForm,
     amendment_form,
@@ -257,19 +256,3 @@ def record(request):
         "trends": trends(own.summary.vitals_series, temperature_unit=settings.CLINIC_TEMPERATURE_UNIT),
     }
     return render(request, "patients/records/records.html", context)
-
-
-@role_required(Role.PATIENT)
-@require_GET
-def record_access_log(request):
-    form = AccessPeriodForm(request.GET)
-    if not form.is_valid():
-        # Nothing is read for a period that cannot be: the page says what to fix.
-        return render(request, "patients/records/record_access_log.html", {"form": form, "statement": None})
-    statement = selectors.own_record_access_list(
-        actor=request.actor,
-        audit=request.audit,
-        period=form.cleaned_data["access_period"],
-        page_token=form.cleaned_data["page"] or None,
-    )
-    return render(request, "patients/records/record_access_log.html", {"form": form, "statement": statement})
