@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from appointments.domain import COMPLETED, Appointment
+from appointments.booking.domain import SlotTaken
+from appointments.booking.services import appointment_book
+from appointments.domain import COMPLETED, Appointment, new_booking_id
 from appointments.schedules.services import appointment_doctor_update
 from medisecure import clinic_time, clock
 from medisecure.identity.actors import NO_REQUEST
@@ -27,11 +29,8 @@ def completed_visit(cast, *, patient=None, doctor=None, entries: bool = True) ->
     """An appointment of the cast's patient with the cast's doctor, seen and
     marked completed, with a note, vitals, a medicine started and one
     stopped (unless `entries` is False)."""
-    from tests.form_registry import TARGETS  # noqa: F401  the registry imports its appointment part itself
-    from tests.forms_appointments import book_for
-
     patient, doctor = patient or cast.patient, doctor or cast.doctor
-    booked = book_for(patient, doctor)
+    booked = _book(patient, doctor)
     with clock.shifted_to(booked.start + timedelta(minutes=20)):
         done = appointment_doctor_update(
             actor=actor(doctor), audit=NO_REQUEST, appointment_id=booked.appointment_id, status=COMPLETED
@@ -57,3 +56,25 @@ def completed_visit(cast, *, patient=None, doctor=None, entries: bool = True) ->
                     actor=actor(doctor), audit=NO_REQUEST, patient_id=patient.sub, kind=kind, values=values
                 )
     return done
+
+
+def _book(patient, doctor) -> Appointment:
+    """The first free time that can still be booked: a completed visit
+    frees its time on the grid but keeps its locks, so the grid's first
+    free slot may be one a completed visit still holds."""
+    from tests.form_registry import TARGETS  # noqa: F401  the registry imports its appointment part itself
+    from tests.forms_appointments import open_every_day
+
+    for slot in open_every_day(doctor):
+        try:
+            return appointment_book(
+                actor=actor(patient),
+                audit=NO_REQUEST,
+                provider_id=doctor.sub,
+                start=slot.start,
+                reason="Baseline visit",
+                appointment_id=new_booking_id(),
+            ).appointment
+        except SlotTaken:
+            continue
+    raise AssertionError("no free time left to book a visit")
