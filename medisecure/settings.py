@@ -401,6 +401,10 @@ LOGGING = {
         # Request logs carry query strings (OIDC codes); keep them out.
         "django.server": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},
+        # The PDF's font subsetting logs the glyphs it keeps: the letters of
+        # a patient's name. Warnings only.
+        "fontTools": {"level": "WARNING"},
+        "fpdf": {"level": "WARNING"},
     },
 }
 

@@ -42,6 +42,7 @@ ACCESS_PHRASES = {
     EMERGENCY_GRANT_ACTION: ("took emergency access to your chart", "take emergency access to your chart"),
     "record.read": ("read your record", "read your record"),
     "record.download": ("downloaded your record", "download your record"),
+    "visit_summary.read": ("read the summary of a visit", "read the summary of a visit"),
     "record.access_log.read": ("looked at this statement", "look at this statement"),
     "patient.home.read": ("opened your home page", "open your home page"),
     "patient.profile.read": ("read your profile", "read your profile"),

@@ -34,7 +34,7 @@ IMMUNIZATION = "immunization"
 
 # What each kind of entry holds, in the order pages show it.
 ENTRY_FIELDS = {
-    NOTE: ("subjective", "objective", "assessment", "plan"),
+    NOTE: ("subjective", "objective", "assessment", "plan", "follow_up"),
     DIAGNOSIS: ("code", "description", "status", "onset"),
     MEDICATION: ("name", "dose", "frequency", "start", "stop"),
     ALLERGY: ("substance", "reaction", "severity"),
@@ -92,6 +92,7 @@ FIELD_LABELS = {
     "objective": "Objective",
     "assessment": "Assessment",
     "plan": "Plan",
+    "follow_up": "Follow-up",
     "code": "ICD-10 code",
     "description": "Description",
     "status": "Status",
@@ -347,8 +348,18 @@ def new_entry_id(recorded_at: str) -> str:
     """An entry's id starts with when it was recorded (its `recorded_at`
     stamp without the punctuation: 20261130T002622123456), so the history,
     sorted by id, is in time order; the random tail keeps ids unguessable."""
-    compact = recorded_at.removesuffix("Z").replace("-", "").replace(":", "").replace(".", "")
-    return f"{compact}-{secrets.token_hex(8)}"
+    return f"{_compact(recorded_at)}-{secrets.token_hex(8)}"
+
+
+def _compact(stamp: str) -> str:
+    return stamp.removesuffix("Z").replace("-", "").replace(":", "").replace(".", "")
+
+
+def entry_key_bound(stamp: str) -> str:
+    """The sort key every entry recorded at or after `stamp` (a clock.stamp)
+    sorts after, and every one recorded before it sorts before: ids start
+    with their time, so a span of time is a span of keys."""
+    return entry_key(_compact(stamp))
 
 
 def entry_key(entry_id: str) -> str:

@@ -8,14 +8,14 @@ returned; every refusal is audited where it is decided."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import NoReturn
 
 from appointments import selectors as appointments
 from audit.domain import ALLOWED, DENIED, ChainHead
 from audit.services import audit_record, chain_head_read
 from clinicians import selectors as clinicians
-from medisecure import clock, dynamo
+from medisecure import clinic_time, clock, dynamo
 from medisecure.identity.actors import Actor, AuditContext
 from medisecure.identity.roles import Role
 from patients import selectors as patients
@@ -34,6 +34,7 @@ from patients.records.domain import (
     ChartHistory,
     ChartNotFound,
     ChartPatients,
+    ChartSummary,
     Entry,
     EntryWithHistory,
     NoPatientRecord,
@@ -274,6 +275,30 @@ def _own_record(patient_id: str):
     if patient is None:
         raise NoPatientRecord
     return patient, summary, head
+
+
+# A day's visit writes a handful of entries; one Query's page holds them all.
+DAY_ENTRIES_READ = 100
+
+
+def record_entries_of_day_list(*, patient_id: str, day: date) -> list[Entry]:
+    """The entries recorded on `day` in the clinic's time zone, oldest first
+    (one Query), for a visit's summary (patients.visits), which audits its
+    own read."""
+    # Midnight to midnight on the clinic's wall clock: 23 or 25 hours on the
+    # days its clocks change.
+    since, until = (
+        datetime.combine(one, time(0), tzinfo=clinic_time.zone()) for one in (day, day + timedelta(days=1))
+    )
+    return repository.entries_recorded_between(
+        patient_id, clock.stamp(since), clock.stamp(until), limit=DAY_ENTRIES_READ
+    )
+
+
+def chart_summary_read(*, patient_id: str) -> dynamo.ItemRead[ChartSummary]:
+    """The chart summary (its allergies, diagnoses and medications), to read
+    in one round trip with other items; the caller audits the read."""
+    return repository.summary_read(patient_id)
 
 
 def record_entry_list_all(*, patient_id: str) -> list[Entry]:
