@@ -137,11 +137,13 @@ def booking_choices_get(
             minutes=visit_type.minutes if visit_type else 0,
             location_id=location.location_id if location else "",
         )
-        if schedule is not None:
+        choices = replace(choices, schedule=schedule)
+        if schedule is not None and not page_token:
             # The chosen doctor's week stands in for the specialty's list
             # (the page links back to it): the list would be a fourth round
-            # trip on every week the patient pages through.
-            return replace(choices, schedule=schedule)
+            # trip on every week the patient pages through. A page of the
+            # list asked for is read (and its token checked) all the same.
+            return choices
     if specialty in specialties:
         doctors, next_page = provider_list_by_specialty(specialty=specialty, page_token=page_token)
         choices = replace(choices, doctors=doctors, next_page=next_page)
