@@ -12,7 +12,7 @@ from flask import Flask, render_template
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.exceptions import HTTPException, NotFound
 
-from . import hosted_ui, outbox
+from . import auth_flows, hosted_ui, outbox
 from .forgot_password import ForgotPasswordCodes
 from .revoke_token import is_revoke_token_request, revoke_token
 from .sign_in_attempts import SignInAttempts
@@ -63,6 +63,10 @@ class LocalStackApp:
                 return self.snapshots(environ, start_response, forget_emulator_state=self.context.reset)
         if is_revoke_token_request(environ):
             return revoke_token(environ, start_response)
+        if auth_flows.is_initiate_auth_request(environ):
+            refused = auth_flows.refusal(environ, start_response)
+            if refused is not None:
+                return refused
         if self.context.forgot_codes.handles(environ):
             return self.context.forgot_codes(environ, start_response, self.moto)
         if is_update_user_attributes_request(environ):

@@ -67,10 +67,54 @@ def has_totp_mfa(access_token: str) -> bool:
     return "SOFTWARE_TOKEN_MFA" in user.get("UserMFASettingList", [])
 
 
+class AccessTokenRefused(Exception):
+    """The session's access token is no longer accepted (expired or revoked):
+    the person signs in again before changing their sign-in."""
+
+
+def _access_token_refused(exc: ClientError) -> bool:
+    return exc.response["Error"]["Code"] == "NotAuthorizedException"
+
+
 def begin_totp_enrolment(access_token: str) -> str:
     """A new TOTP secret for the signed-in user to put in their authenticator."""
     try:
         return _client().associate_software_token(AccessToken=access_token)["SecretCode"]
+    except ClientError as exc:
+        if _access_token_refused(exc):
+            raise AccessTokenRefused from exc
+        raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+
+
+def totp_enabled(username: str) -> bool:
+    """Whether the user signs in with a TOTP code after their password (what
+    Cognito's SOFTWARE_TOKEN_MFA challenge is asked for). Raises PoolUserGone
+    or CognitoUnavailable."""
+    with _naming_a_user():
+        user = _client().admin_get_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username)
+    return "SOFTWARE_TOKEN_MFA" in user.get("UserMFASettingList", [])
+
+
+def turn_off_totp(access_token: str, code: str) -> None:
+    """Turn the signed-in user's TOTP off, once a current code from their
+    authenticator checks out (VerifySoftwareToken against the secret they
+    enrolled, with their own token). Raises CodeMismatch, AccessTokenRefused
+    or CognitoUnavailable."""
+    client = _client()
+    try:
+        client.verify_software_token(AccessToken=access_token, UserCode=code)
+        client.set_user_mfa_preference(
+            AccessToken=access_token,
+            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("CodeMismatchException", "EnableSoftwareTokenMFAException"):
+            raise CodeMismatch from exc
+        if _access_token_refused(exc):
+            raise AccessTokenRefused from exc
+        raise
     except BotoCoreError as exc:
         raise CognitoUnavailable from exc
 
@@ -90,6 +134,8 @@ def finish_totp_enrolment(access_token: str, code: str) -> None:
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("CodeMismatchException", "EnableSoftwareTokenMFAException"):
             raise CodeMismatch from exc
+        if _access_token_refused(exc):
+            raise AccessTokenRefused from exc
         raise
     except BotoCoreError as exc:
         raise CognitoUnavailable from exc
