@@ -401,10 +401,10 @@ LOGGING = {
         # Request logs carry query strings (OIDC codes); keep them out.
         "django.server": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},
-        # The PDF's font subsetting logs the glyphs it keeps: the letters of
-        # a patient's name. Warnings only.
-        "fontTools": {"level": "WARNING"},
-        "fpdf": {"level": "WARNING"},
+        # The PDF's font subsetting logs the glyphs it keeps, and fpdf2 warns
+        # of those the font lacks: letters of a patient's name, either way.
+        "fontTools": {"level": "ERROR"},
+        "fpdf": {"level": "ERROR"},
     },
 }
 

@@ -9,6 +9,7 @@ fields or types fails here, not in the patient's app."""
 from __future__ import annotations
 
 import html
+import unicodedata
 import uuid
 from datetime import date
 from pathlib import Path
@@ -371,7 +372,9 @@ class RecordPdf(FPDF):
 
 def _pdf_text(value: str) -> str:
     # Control characters are not text (a pasted form feed, a stray escape).
-    return "".join(character for character in value if character in "\n\t" or character.isprintable())
+    return "".join(
+        character for character in value if character in "\n\t" or unicodedata.category(character) != "Cc"
+    )
 
 
 def record_pdf(export: RecordExport) -> bytes:

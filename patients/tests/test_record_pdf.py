@@ -84,3 +84,19 @@ def test_every_page_is_numbered_of_the_whole_and_carries_the_letterhead(cast):
     assert numbers == [(str(page), str(pages)) for page in range(1, pages + 1)]
     assert text.count(settings.CLINIC_NAME) == pages
     assert "Health record of Ωμέγα Жуков" in text
+
+
+def test_making_it_logs_no_letter_of_the_name(cast, caplog):
+    # Font subsetting lists the glyphs it keeps, and fpdf2 names those the
+    # font lacks (here the Chinese one): a patient's letters, in the logs.
+    patient = replace(patients.get(cast.patient.sub), given_name="李 Łukasz", family_name="Nguyễn")
+    export = RecordExport(
+        patient=patient, entries=[], documents=[], exported_at="2026-12-02T15:00:00.000000Z"
+    )
+
+    with caplog.at_level("DEBUG"):
+        text = pdf_text(record_pdf(export))
+
+    assert "Łukasz Nguyễn" in text
+    logged = " ".join(f"{record.getMessage()} {record.args}" for record in caplog.records)
+    assert not any(mark in logged for mark in ("Lslash", "674e", "李", "Ł", "ễ"))

@@ -212,3 +212,30 @@ def test_it_prints_without_the_navigation_on_a4_and_letter(client, cast):
     # No paper size is forced (A4 and Letter both print it) and no width is fixed in it.
     assert not re.search(r"(?<![-\w])size:", printed) and not re.search(r"(?<![-\w])width: \d", printed)
     assert 'class="visit-summary-links"' in page and 'class="site-header"' in page
+
+
+def test_the_visits_day_is_the_clinics_not_utcs(client, cast):
+    from datetime import datetime, time
+
+    from medisecure.clinic_time import in_clinic, zone
+
+    visit = completed_visit(cast, entries=False)
+    day = in_clinic(visit.start).date()
+    # 11:30 PM in the clinic is the next day in UTC; 12:10 AM the day after is not the visit's.
+    for moment, assessment in (
+        (datetime.combine(day, time(23, 30), tzinfo=zone()), "Written that evening"),
+        (datetime.combine(day + timedelta(days=1), time(0, 10), tzinfo=zone()), "Written after midnight"),
+    ):
+        with clock.shifted_to(moment):
+            records.chart_entry_add(
+                actor=actor(cast.doctor),
+                audit=NO_REQUEST,
+                patient_id=cast.patient.sub,
+                kind="note",
+                values=_note(assessment),
+            )
+    sign_in(client, cast.patient.email)
+
+    page = _html(client.get(f"/patient/visits/{visit.appointment_id}/"))
+
+    assert "Written that evening" in page and "Written after midnight" not in page
