@@ -7,6 +7,7 @@ from boto3.dynamodb.conditions import Attr, Key
 
 from clinicians.domain import Provider, ProviderExists
 from medisecure import dynamo
+from medisecure.errors import ConcurrentUpdate
 from medisecure.tables import PROVIDERS
 from medisecure.unit_of_work import Transaction
 
@@ -102,3 +103,21 @@ def get_by_email(email: str) -> Provider | None:
         PROVIDERS, Key("email").eq(email), index="EmailIndex", list_name=f"provider-email:{email}", limit=1
     )
     return _from(page.items[0]) if page.items else None
+
+
+def provider_email_save(tx: Transaction, provider: Provider, *, email: str) -> None:
+    """Add to `tx` the doctor's new email, only if the record still holds
+    the one read (else ConcurrentUpdate)."""
+    tx.add(
+        {
+            "Update": {
+                "TableName": dynamo.name(PROVIDERS),
+                "Key": dynamo.to_item(provider_key(provider.provider_id)),
+                "UpdateExpression": "SET #email = :email",
+                "ConditionExpression": "#email = :was",
+                "ExpressionAttributeNames": {"#email": "email"},
+                "ExpressionAttributeValues": dynamo.to_item({":email": email, ":was": provider.email}),
+            }
+        },
+        refused=ConcurrentUpdate,
+    )
