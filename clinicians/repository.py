@@ -3,6 +3,8 @@ the licence scans: clinicians.applications.repository.)"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from boto3.dynamodb.conditions import Attr, Key
 
 from clinicians.domain import Provider, ProviderExists
@@ -106,18 +108,13 @@ def get_by_email(email: str) -> Provider | None:
 
 
 def provider_email_save(tx: Transaction, provider: Provider, *, email: str) -> None:
-    """Add to `tx` the doctor's new email, only if the record still holds
-    the one read (else ConcurrentUpdate)."""
+    """Add to `tx` the doctor's record with their new email, replacing it
+    only if it is still exactly as read (else ConcurrentUpdate)."""
     tx.add(
-        {
-            "Update": {
-                "TableName": dynamo.name(PROVIDERS),
-                "Key": dynamo.to_item(provider_key(provider.provider_id)),
-                "UpdateExpression": "SET #email = :email",
-                "ConditionExpression": "#email = :was",
-                "ExpressionAttributeNames": {"#email": "email"},
-                "ExpressionAttributeValues": dynamo.to_item({":email": email, ":was": provider.email}),
-            }
-        },
+        dynamo.put_entry(
+            PROVIDERS,
+            _provider_values(replace(provider, email=email)),
+            dynamo.unchanged(_provider_values(provider)),
+        ),
         refused=ConcurrentUpdate,
     )
