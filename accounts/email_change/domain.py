@@ -35,3 +35,8 @@ class SameAddress(Exception):
 
 class EmailCodeRefused(Exception):
     """The code is wrong, expired or spent; the person asks for a new one."""
+
+
+class SignInAgain(Exception):
+    """The sign-in behind this session is too old to finish the change (its
+    access token has expired): nothing changed; the person signs in again."""

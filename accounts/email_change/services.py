@@ -29,6 +29,7 @@ from accounts.email_change.domain import (
     EmailCodeRefused,
     PendingEmailChange,
     SameAddress,
+    SignInAgain,
 )
 from audit.domain import ALLOWED, DENIED
 from audit.services import audit_event_add, audit_record
@@ -100,7 +101,7 @@ def email_change_verify(
 ) -> str:
     """Make the pending address the person's with the code sent to it; the
     address now in force. A wrong code changes nothing. Raises
-    EmailCodeRefused or cognito.CognitoUnavailable."""
+    EmailCodeRefused, SignInAgain or cognito.CognitoUnavailable."""
     # Checked again: another account may have taken the address meanwhile.
     if not pending.deliverable or _address_taken(pending.email, person):
         _refused(actor, audit)
@@ -108,6 +109,8 @@ def email_change_verify(
         email = cognito.email_change_verify(access_token, code)
     except cognito.EmailCodeRefused:
         _refused(actor, audit)
+    except cognito.AccessTokenRefused as refused:
+        raise SignInAgain from refused
     # The pool's word on the address, not the session's.
     get_user_model().objects.filter(pk=person.pk).update(email=email)
     person.email = email

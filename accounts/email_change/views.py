@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.email_change import services
-from accounts.email_change.domain import EmailCodeRefused, PendingEmailChange, SameAddress
+from accounts.email_change.domain import EmailCodeRefused, PendingEmailChange, SameAddress, SignInAgain
 from accounts.email_change.forms import EmailCodeForm, NewEmailForm
 from medisecure import rate_limits
 from medisecure.identity.access import signed_in
@@ -18,6 +18,11 @@ SAME_ADDRESS = "That is the address your account has now. Enter the new one."
 CODE_REFUSED = (
     "That code is not right, or it is no longer valid. Check the latest email we sent "
     "to your new address, or ask for a new code."
+)
+
+SIGN_IN_AGAIN = (
+    "Your sign-in is too old to finish this change, and nothing was changed. "
+    "Sign out, sign in again, then ask for a new code."
 )
 
 
@@ -76,6 +81,8 @@ def verify_email(request):
             )
         except EmailCodeRefused:
             form.add_error("code", CODE_REFUSED)
+        except SignInAgain:
+            form.add_error(None, SIGN_IN_AGAIN)
         else:
             request.session.pop(EMAIL_CHANGE_PENDING, None)
             return redirect("email_change:email_changed")

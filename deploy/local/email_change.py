@@ -93,6 +93,13 @@ class EmailChangeCodes:
             found = _pool_and_named_user(str(body.get("UserPoolId", "")), str(body.get("Username", "")))
         else:
             found = _pool_and_user(str(body.get("AccessToken", "")))
+        if (
+            found is None
+            and target in (RESEND, VERIFY)
+            and not _token_known(str(body.get("AccessToken", "")))
+        ):
+            # Expired, revoked or made up: Cognito's answer (moto has no such call).
+            return _error(start_response, "NotAuthorizedException", "Invalid Access Token")
         if found is None:
             return moto_app(environ, start_response)
         _, pool, user = found
@@ -208,6 +215,15 @@ def _pool_and_user(access_token: str):
                 if issued is not None:
                     return _verifying(backend, pool, issued[1])
     return None
+
+
+def _token_known(access_token: str) -> bool:
+    return any(
+        access_token in pool.access_tokens
+        for regions in cognitoidp_backends.values()
+        for backend in regions.values()
+        for pool in backend.user_pools.values()
+    )
 
 
 def _pool_and_named_user(pool_id: str, username: str):

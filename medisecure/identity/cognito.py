@@ -399,6 +399,10 @@ class EmailCodeRefused(Exception):
     """An email change code that is wrong, expired, or spent by too many tries."""
 
 
+class AccessTokenRefused(Exception):
+    """The person's access token has expired or was revoked: they sign in again."""
+
+
 def email_change_request(username: str, new_email: str) -> None:
     """Ask the pool to email a code to `new_email` (AdminUpdateUserAttributes
     without email_verified: the address waits for the code). Raises
@@ -419,7 +423,7 @@ def email_change_request(username: str, new_email: str) -> None:
 def email_change_verify(access_token: str, code: str) -> str:
     """Make the pending address the person's email with the code sent to it
     (VerifyUserAttribute, with their own token); the email the pool now
-    holds. Raises EmailCodeRefused or CognitoUnavailable."""
+    holds. Raises EmailCodeRefused, AccessTokenRefused or CognitoUnavailable."""
     client = _client()
     try:
         client.verify_user_attribute(AccessToken=access_token, AttributeName="email", Code=code)
@@ -433,6 +437,8 @@ def email_change_verify(access_token: str, code: str) -> str:
             "AliasExistsException",
         ):
             raise EmailCodeRefused from exc
+        if exc.response["Error"]["Code"] == "NotAuthorizedException":
+            raise AccessTokenRefused from exc
         raise
     except BotoCoreError as exc:
         raise CognitoUnavailable from exc

@@ -14,6 +14,7 @@ from django.test import Client
 from audit import repository as audit_log
 from clinicians import selectors as clinicians
 from medisecure.identity import cognito
+from medisecure.identity.session_keys import ACCESS_TOKEN
 from medisecure.models import User
 from patients import selectors as patients
 from tests.support import mail_to, sign_in
@@ -232,3 +233,14 @@ def test_the_code_page_without_a_request_goes_back_to_the_first(client, cast):
 def test_signed_out_visitors_are_sent_to_sign_in(client, cast):
     assert client.get("/account/email/").status_code == 302
     assert client.post("/account/email/code/", {"code": "123456"}).status_code == 302
+
+
+def test_a_sign_in_too_old_to_finish_changes_nothing_and_says_so(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    session = client.session
+    session[ACCESS_TOKEN] = "an-expired-token"
+    session.save()
+    page = _enter(client, _codes(local_stack)[-1]).content.decode()
+    assert "Your sign-in is too old to finish this change" in page
+    assert _addresses_in_force(cast) == (cast.patient.email,) * 3
