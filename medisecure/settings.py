@@ -145,6 +145,9 @@ RATE_LIMITS = {
     },
     # Secure messages (patients.messages): per sender, new threads and replies.
     "message_send": {"attempts": 20, "window_seconds": 3600},
+    # Per person: asking to move their account to a new email (each request
+    # emails two addresses, whether or not the new one is free).
+    "email_change": {"attempts": 5, "window_seconds": 3600},
     # Per doctor: emergency-access lookups (each try of a name, date of birth
     # and third identifier) and grants. A real emergency needs one or two;
     # anything more is searching, and the admins are told.

@@ -429,3 +429,64 @@ def admin_reset_password(username: str) -> None:
     and the person sets a new one with a code the pool emails them."""
     with _naming_a_user():
         _client().admin_reset_user_password(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username)
+
+
+# --- The person's own email change (accounts.email_change) ------------------
+# The pool requires a new email to be verified before it takes effect
+# (UserAttributeUpdateSettings): until VerifyUserAttribute, the old address
+# stays the user's email, verified, and the new one only receives the code.
+# The app client may not write email (its WriteAttributes): a token alone
+# cannot start a change, so each one passes the portal's check that no other
+# account holds the address and its notice to the old one. The portal asks
+# for the change itself; the person proves the new address with their token.
+
+
+class EmailCodeRefused(Exception):
+    """An email change code that is wrong, expired, or spent by too many tries."""
+
+
+class AccessTokenRefused(Exception):
+    """The person's access token has expired or was revoked: they sign in again."""
+
+
+def email_change_request(username: str, new_email: str) -> None:
+    """Ask the pool to email a code to `new_email` (AdminUpdateUserAttributes
+    without email_verified: the address waits for the code). Raises
+    CodeSendLimited, PoolUserGone or CognitoUnavailable."""
+    try:
+        with _naming_a_user():
+            _client().admin_update_user_attributes(
+                UserPoolId=settings.COGNITO_USER_POOL_ID,
+                Username=username,
+                UserAttributes=[{"Name": "email", "Value": new_email}],
+            )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("LimitExceededException", "TooManyRequestsException"):
+            raise CodeSendLimited from exc
+        raise
+
+
+def email_change_verify(access_token: str, code: str) -> str:
+    """Make the pending address the person's email with the code sent to it
+    (VerifyUserAttribute, with their own token); the email the pool now
+    holds. Raises EmailCodeRefused, AccessTokenRefused or CognitoUnavailable."""
+    client = _client()
+    try:
+        client.verify_user_attribute(AccessToken=access_token, AttributeName="email", Code=code)
+        user = client.get_user(AccessToken=access_token)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in (
+            "CodeMismatchException",
+            "ExpiredCodeException",
+            "LimitExceededException",
+            "TooManyFailedAttemptsException",
+            "AliasExistsException",
+        ):
+            raise EmailCodeRefused from exc
+        if exc.response["Error"]["Code"] == "NotAuthorizedException":
+            raise AccessTokenRefused from exc
+        raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+    attributes = {entry["Name"]: entry["Value"] for entry in user.get("UserAttributes", [])}
+    return attributes.get("email", "")
