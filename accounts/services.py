@@ -1,5 +1,5 @@
 """Account use cases: recording sign-in, sign-out and a session's end, and
-enrolling staff in TOTP MFA. The session itself is the views' business;
+TOTP MFA (required of staff, a patient's own choice). The session itself is the views' business;
 these take the actor and audit context like every other service."""
 
 from __future__ import annotations
@@ -14,9 +14,10 @@ from django.contrib.auth import get_user_model
 
 from audit.domain import ALLOWED, DENIED
 from audit.services import audit_record
+from medisecure.errors import Forbidden
 from medisecure.identity import cognito
 from medisecure.identity.actors import ANONYMOUS, Actor, AuditContext
-from medisecure.identity.roles import role_from_groups
+from medisecure.identity.roles import Role, role_from_groups
 from medisecure.sessions import sessions_end_for
 
 logger = logging.getLogger(__name__)
@@ -117,9 +118,62 @@ def mfa_enrolment_finish(*, actor: Actor, audit: AuditContext, access_token: str
     try:
         cognito.finish_totp_enrolment(access_token, code)
     except cognito.CodeMismatch:
-        audit_record(actor=actor, audit=audit, action="auth.mfa_enrolment", outcome=DENIED)
+        audit_record(
+            actor=actor,
+            audit=audit,
+            action="auth.mfa_enrolment",
+            outcome=DENIED,
+            resource_type="user",
+            resource_id=actor.user_id,
+        )
         raise
-    audit_record(actor=actor, audit=audit, action="auth.mfa_enrolment", outcome=ALLOWED)
+    audit_record(
+        actor=actor,
+        audit=audit,
+        action="auth.mfa_enrolment",
+        outcome=ALLOWED,
+        resource_type="user",
+        resource_id=actor.user_id,
+    )
+
+
+def mfa_enrolled(*, person) -> bool | None:
+    """Whether the person answers a TOTP code at sign-in; None when the
+    sign-in service cannot say now."""
+    try:
+        return cognito.totp_enabled(person.pool_username)
+    except (cognito.CognitoUnavailable, cognito.PoolUserGone):
+        logger.warning("two-step sign-in status could not be read from the sign-in service")
+        return None
+
+
+def mfa_turn_off(*, actor: Actor, audit: AuditContext, access_token: str, code: str) -> None:
+    """A patient turns their optional TOTP off with a current code; staff
+    cannot (their MFA is required; an admin resets it). Raises Forbidden,
+    cognito.CodeMismatch (audited) or cognito.AccessTokenRefused."""
+    if not actor.has_role(Role.PATIENT):
+        raise Forbidden("only patients choose whether to use two-step sign-in")
+    try:
+        cognito.turn_off_totp(access_token, code)
+    except cognito.CodeMismatch:
+        audit_record(
+            actor=actor,
+            audit=audit,
+            action="auth.mfa_turned_off",
+            outcome=DENIED,
+            resource_type="user",
+            resource_id=actor.user_id,
+            detail={"reason": "code"},
+        )
+        raise
+    audit_record(
+        actor=actor,
+        audit=audit,
+        action="auth.mfa_turned_off",
+        outcome=ALLOWED,
+        resource_type="user",
+        resource_id=actor.user_id,
+    )
 
 
 class Recheck(StrEnum):

@@ -18,4 +18,5 @@ urlpatterns = [
     path("account/sign-out-everywhere/", views.sign_out_everywhere, name="sign_out_everywhere"),
     path("account/mfa/", views.mfa_setup, name="mfa_setup"),
     path("account/", include("accounts.recovery.urls")),
+    path("account/", include("accounts.email_change.urls")),
 ]

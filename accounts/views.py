@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from django.contrib import auth
+from django.contrib import auth, messages
 from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -130,16 +130,26 @@ def home(request):
     return redirect(HOME_URL_NAMES[request.user.role_enum])
 
 
+SIGN_IN_AGAIN = _("For your safety, sign out and sign in again before you change two-step sign-in.")
+
+
 @signed_in
 def mfa_setup(request):
+    """Enrolling an authenticator (staff must, a patient may) and, for a
+    patient, turning it off again with a current code."""
+    if request.method == "POST" and "turn_off" in request.POST:
+        return _mfa_turn_off(request)
+    form = TotpCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and "start" in request.POST:
         # The secret stays in the server-side session until the first code
         # checks out, so a reload shows the same one.
-        request.session[MFA_PENDING_SECRET] = services.mfa_enrolment_begin(
-            access_token=request.session[ACCESS_TOKEN]
-        )
+        try:
+            request.session[MFA_PENDING_SECRET] = services.mfa_enrolment_begin(
+                access_token=request.session[ACCESS_TOKEN]
+            )
+        except cognito.AccessTokenRefused:
+            return _mfa_page(request, TotpCodeForm(), sign_in_again=True)
         return redirect("mfa_setup")
-    form = TotpCodeForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.mfa_enrolment_finish(
@@ -150,14 +160,48 @@ def mfa_setup(request):
             )
         except cognito.CodeMismatch:
             form.add_error("code", _("That code did not match. Wait for a new code and try again."))
+        except cognito.AccessTokenRefused:
+            form.add_error("code", SIGN_IN_AGAIN)
         else:
             # The person signs in again and proves the new factor; logging
             # out also drops the pending secret.
             auth.logout(request)
             return redirect(cognito_logout_url(reason="mfa-ready"))
+    return _mfa_page(request, form)
+
+
+def _mfa_turn_off(request):
+    form = TotpCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.mfa_turn_off(
+                actor=request.actor,
+                audit=request.audit,
+                access_token=request.session[ACCESS_TOKEN],
+                code=form.cleaned_data["code"],
+            )
+        except cognito.CodeMismatch:
+            form.add_error("code", _("That code did not match. Wait for a new code and try again."))
+        except cognito.AccessTokenRefused:
+            form.add_error("code", SIGN_IN_AGAIN)
+        else:
+            messages.success(request, _("Two-step sign-in is off. You sign in with your password alone."))
+            return redirect("mfa_setup")
+    return _mfa_page(request, TotpCodeForm(), off_form=form)
+
+
+def _mfa_page(request, form, *, off_form=None, sign_in_again=False):
     secret = request.session.get(MFA_PENDING_SECRET)
     pending = services.mfa_enrolment_pending(secret=secret, email=request.user.email) if secret else None
-    return render(request, "accounts/mfa_setup.html", {"form": form, "pending": pending})
+    context = {
+        "form": form,
+        "off_form": off_form or TotpCodeForm(),
+        "pending": pending,
+        "enrolled": None if pending else services.mfa_enrolled(person=request.user),
+        "optional": request.user.role == Role.PATIENT.value,
+        "sign_in_again": sign_in_again,
+    }
+    return render(request, "accounts/mfa_setup.html", context)
 
 
 mfa_setup.allowed_during_mfa_enrolment = True

@@ -375,6 +375,11 @@ class Appointment:
         return self.status == BOOKED
 
     @property
+    def is_completed(self) -> bool:
+        """The doctor marked it done: it has a visit summary."""
+        return self.status == COMPLETED
+
+    @property
     def holds_time(self) -> bool:
         return self.status in HOLDING
 

@@ -56,6 +56,13 @@ def appointment_get_for(
     return appointment, head
 
 
+def appointment_read(*, appointment_id: str) -> dynamo.ItemRead[Appointment | None]:
+    """The appointment, to read in one round trip with other items
+    (medisecure.dynamo.read_together), for a page that decides who may see
+    it by its own rule and audits its read itself (a visit's summary)."""
+    return repository.appointment_read(appointment_id)
+
+
 def appointments_upcoming_for_patient(
     *, patient_id: str, since: datetime, limit: int = UPCOMING_READ
 ) -> list[Appointment]:

@@ -3,10 +3,13 @@ the licence scans: clinicians.applications.repository.)"""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from boto3.dynamodb.conditions import Attr, Key
 
 from clinicians.domain import Provider, ProviderExists
 from medisecure import dynamo
+from medisecure.errors import ConcurrentUpdate
 from medisecure.tables import PROVIDERS
 from medisecure.unit_of_work import Transaction
 
@@ -102,3 +105,16 @@ def get_by_email(email: str) -> Provider | None:
         PROVIDERS, Key("email").eq(email), index="EmailIndex", list_name=f"provider-email:{email}", limit=1
     )
     return _from(page.items[0]) if page.items else None
+
+
+def provider_email_save(tx: Transaction, provider: Provider, *, email: str) -> None:
+    """Add to `tx` the doctor's record with their new email, replacing it
+    only if it is still exactly as read (else ConcurrentUpdate)."""
+    tx.add(
+        dynamo.put_entry(
+            PROVIDERS,
+            _provider_values(replace(provider, email=email)),
+            dynamo.unchanged(_provider_values(provider)),
+        ),
+        refused=ConcurrentUpdate,
+    )

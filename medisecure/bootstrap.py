@@ -240,6 +240,7 @@ def _ensure_app_client(client, pool_id: str) -> tuple[str, str]:
 
 
 SELF_WRITABLE_ATTRIBUTES = ("given_name", "family_name")
+EXPLICIT_AUTH_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
 
 
 def app_client_definition(site_url: str) -> dict:
@@ -259,7 +260,10 @@ def app_client_definition(site_url: str) -> dict:
         # token: their names. Never their email (the portal's record of who
         # they are) nor a custom attribute (custom:signup_id marks accounts).
         "WriteAttributes": list(SELF_WRITABLE_ATTRIBUTES),
-        "ExplicitAuthFlows": ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        # No password sign-in through the API (USER_PASSWORD_AUTH would let
+        # anyone with the client's id and secret try passwords around the
+        # hosted UI); people sign in at the hosted UI, the portal refreshes.
+        "ExplicitAuthFlows": list(EXPLICIT_AUTH_FLOWS),
         "PreventUserExistenceErrors": "ENABLED",
         "EnableTokenRevocation": True,
         "AccessTokenValidity": 60,

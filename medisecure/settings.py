@@ -145,6 +145,9 @@ RATE_LIMITS = {
     },
     # Secure messages (patients.messages): per sender, new threads and replies.
     "message_send": {"attempts": 20, "window_seconds": 3600},
+    # Per person: asking to move their account to a new email (each request
+    # emails two addresses, whether or not the new one is free).
+    "email_change": {"attempts": 5, "window_seconds": 3600},
     # Per doctor: emergency-access lookups (each try of a name, date of birth
     # and third identifier) and grants. A real emergency needs one or two;
     # anything more is searching, and the admins are told.
@@ -413,6 +416,10 @@ LOGGING = {
         # Request logs carry query strings (OIDC codes); keep them out.
         "django.server": {"level": "WARNING"},
         "botocore": {"level": "WARNING"},
+        # The PDF's font subsetting logs the glyphs it keeps, and fpdf2 warns
+        # of those the font lacks: letters of a patient's name, either way.
+        "fontTools": {"level": "ERROR"},
+        "fpdf": {"level": "ERROR"},
     },
 }
 

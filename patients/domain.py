@@ -82,7 +82,7 @@ def name_birth_key(given_name: str, family_name: str, date_of_birth: str) -> str
 
 
 # What a patient may change about themselves from their profile. Their email
-# is their sign-in name and is changed with the clinic, not here.
+# is changed through the sign-in service, with a code (accounts.email_change).
 PROFILE_FIELDS = (
     "given_name",
     "family_name",

@@ -6,6 +6,8 @@ actor (own_patient_id), never from the request's parameters or form fields."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from audit.domain import DENIED
 from audit.services import audit_event_add, audit_record, chain_head_read
 from medisecure import dynamo
@@ -82,3 +84,18 @@ def patient_profile_update(
     )
     tx.commit()
     return changed
+
+
+def patient_email_set(*, tx: Transaction, patient_id: str, email: str) -> bool:
+    """Add to `tx` the patient's new, verified email on their record (their
+    care team reads it there); False when they have no record. Replaced only
+    if the record is still at the version read (else the commit raises
+    ConcurrentUpdate)."""
+    (current,) = dynamo.read_together(repository.patient_read(patient_id), consistent=True)
+    if current is None:
+        return False
+    if current.email == email:
+        return True
+    updated = replace(current, email=email, version=current.version + 1)
+    repository.patient_profile_save(tx, updated, expected_version=current.version)
+    return True

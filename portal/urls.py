@@ -8,6 +8,7 @@ from patients.documents.urls import chart_document_urls, own_document_urls
 from patients.messages.urls import doctor_message_urls, own_message_urls
 from patients.records.urls import chart_urls, own_record_urls
 from patients.results.urls import chart_result_urls, own_result_urls
+from patients.visits.urls import doctor_visit_urls, own_visit_urls
 from portal import views
 
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     path("patient/messages/", include(own_message_urls)),
     path("doctor/messages/", include(doctor_message_urls)),
     path("patient/results/", include(own_result_urls)),
+    path("patient/visits/", include(own_visit_urls)),
+    path("doctor/visits/", include(doctor_visit_urls)),
     # The chart's pages, its documents tab and the emergency access page
     # share /doctor/patients/; their patterns are disjoint (the chart's own
     # leaves "emergency/" alone), so their order here does not matter.

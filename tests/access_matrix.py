@@ -70,6 +70,10 @@ ROUTES = (
     Route("recovery:password_reset_done", "/account/forgot-password/done/", EVERYONE, None),
     Route("recovery:change_password", "/account/password/", SIGNED_IN, None),
     Route("recovery:password_changed", "/account/password/changed/", SIGNED_IN, None),
+    Route("email_change:change_email", "/account/email/", SIGNED_IN, None),
+    # Without a change asked for in this session, back to the first page.
+    Route("email_change:verify_email", "/account/email/code/", SIGNED_IN, None, ok_status=302),
+    Route("email_change:email_changed", "/account/email/changed/", SIGNED_IN, None),
     Route(
         "patients:home",
         "/patient/",

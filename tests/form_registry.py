@@ -16,6 +16,7 @@ from django import forms
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.email_change.forms import EmailCodeForm, NewEmailForm
 from accounts.forms import TotpCodeForm
 from accounts.people.forms import AccessChangeForm, InvitationForm
 from accounts.recovery.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
@@ -261,6 +262,11 @@ def _ask_for_reset_code(setup: Setup) -> None:
     assert response.status_code == 302, response.status_code
 
 
+def _ask_for_email_code(setup: Setup) -> None:
+    response = setup.client.post("/account/email/", {"email": "moved.here@example.com"})
+    assert response.status_code == 302, response.status_code
+
+
 def _new_password(setup: Setup) -> dict:
     return {"password": "Another-Horse-7-Staple!", "password_again": "Another-Horse-7-Staple!"}
 
@@ -287,6 +293,21 @@ TARGETS: tuple[FormTarget, ...] = (
         ChangePasswordForm,
         lambda setup: {"current_password": TEST_PASSWORD, **_new_password(setup)},
         _fixed("/account/password/"),
+    ),
+    FormTarget(
+        "email_change:change_email",
+        PATIENT,
+        NewEmailForm,
+        lambda setup: {"email": "moved.here@example.com"},
+        _fixed("/account/email/"),
+    ),
+    FormTarget(
+        "email_change:verify_email",
+        PATIENT,
+        EmailCodeForm,
+        lambda setup: {"code": "123456"},
+        _fixed("/account/email/code/"),
+        prepare=_ask_for_email_code,
     ),
     FormTarget("signup:start", ANONYMOUS, SignupForm, _signup, _fixed("/signup/")),
     FormTarget(

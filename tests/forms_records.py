@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from medisecure.forms import PageForm
 from medisecure.identity.actors import NO_REQUEST, Actor
+from patients.access_log.forms import AccessPeriodForm
 from patients.care_team.forms import DoctorForm, PatientLookupForm
 from patients.emergency import services as emergency_services
 from patients.emergency.domain import EmergencyRequest
@@ -21,7 +22,7 @@ from patients.records.forms import (
     PatientSearchForm,
     VitalsForm,
 )
-from tests.access_matrix import ADMIN, DOCTOR, OTHER_DOCTOR
+from tests.access_matrix import ADMIN, DOCTOR, OTHER_DOCTOR, PATIENT
 from tests.form_registry import WITH_PAGE_TOKEN, FormTarget, Setup
 
 ENTRY_BASELINES = {
@@ -159,6 +160,15 @@ RECORD_TARGETS = (
         PatientSearchForm,
         lambda setup: {"q": "Exa", "page": ""},
         lambda setup: "/doctor/patients/",
+        method="GET",
+        statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget(
+        "records:access_log",
+        PATIENT,
+        AccessPeriodForm,
+        lambda setup: {"period": "90", "since": "", "until": "", "page": ""},
+        lambda setup: "/patient/records/access/",
         method="GET",
         statuses=WITH_PAGE_TOKEN,
     ),

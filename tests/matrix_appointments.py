@@ -107,6 +107,27 @@ APPOINTMENT_ROUTES = (
         None,
         ok_status=405,
     ),
+    # A completed visit's summary, for its patient and its doctor: the cast
+    # has no appointment, so it is a 404, audited as a denial
+    # (patients/visits/tests/test_visit_summary.py opens real ones).
+    Route(
+        "visits:summary",
+        f"/patient/visits/{NO_APPOINTMENT}/",
+        PATIENTS,
+        "visit_summary.read",
+        ok_status=404,
+        touches_phi=True,
+        audit_outcome="denied",
+    ),
+    Route(
+        "doctor_visits:summary",
+        f"/doctor/visits/{NO_APPOINTMENT}/",
+        DOCTORS,
+        "visit_summary.read",
+        ok_status=404,
+        touches_phi=True,
+        audit_outcome="denied",
+    ),
     # It shows no PHI until it is used, so opening it is not audited;
     # appointments/tests/test_overbook.py uses it.
     Route("admin:appointments_overbook", "/admin/appointments/overbook/", frozenset({ADMIN}), None),
@@ -228,4 +249,21 @@ APPOINTMENT_FOREIGN_IDS.update(
             "appointments:doctor_cancel",
         )
     }
+)
+
+
+def _patients_completed_visit(cast) -> str:
+    from patients.visits.tests.support import completed_visit  # it books through the registry's helpers
+
+    return completed_visit(cast).appointment_id
+
+
+# A completed visit's summary: another patient's, and another doctor's.
+APPOINTMENT_FOREIGN_IDS["visits:summary"] = lambda cast: (
+    OTHER_PATIENT,
+    {"appointment_id": _patients_completed_visit(cast)},
+)
+APPOINTMENT_FOREIGN_IDS["doctor_visits:summary"] = lambda cast: (
+    OTHER_DOCTOR,
+    {"appointment_id": _patients_completed_visit(cast)},
 )

@@ -14,6 +14,7 @@ from django.test import Client
 from medisecure.identity.actors import NO_REQUEST
 from patients.records import services as records_services
 from patients.tests.records_support import ALLERGY, DIAGNOSIS, MEDICATION, NOTE, actor
+from patients.visits.tests.support import completed_visit
 from tests.access_matrix import DOCTOR, OTHER_DOCTOR, PATIENT, ROUTES
 from tests.support import sign_in
 
@@ -95,6 +96,7 @@ def _record_everything(cast) -> dict:
         },
     )
     made["result"] = result.entry_id
+    made["visit"] = completed_visit(cast).appointment_id
     made["entries"].append(result.entry_id)
     # The entry's page after an amendment shows its earlier version too.
     records_services.chart_entry_amend(
@@ -120,8 +122,10 @@ def _pages(cast, who: str, made: dict) -> list[str]:
     patient = cast.patient.sub
     if who == PATIENT:
         pages += [f"/patient/appointments/{made['appointment']}/", f"/patient/results/{made['result']}/"]
+        pages += [f"/patient/appointments/{made['visit']}/", f"/patient/visits/{made['visit']}/"]
     else:
         pages += [f"/doctor/patients/{patient}/entries/{entry_id}/" for entry_id in made["entries"]]
+        pages.append(f"/doctor/visits/{made['visit']}/")
     return pages
 
 
@@ -153,4 +157,6 @@ def test_no_page_shows_an_iso_time_or_utc(cast, who):
     assert len(shown) >= 5
     if who == OTHER_DOCTOR:
         assert f"/doctor/patients/{cast.patient.sub}/" in shown  # seen through the grant
+    else:  # a visit's summary, with its vitals' times and its medicines' dates
+        assert any("/visits/" in path for path in shown)
     assert {path: found for path, found in shown.items() if found} == {}

@@ -15,6 +15,7 @@ from medisecure.identity.actors import NO_REQUEST
 from patients.messages.tests.support import actor, start_thread
 from patients.records import services as records_services
 from patients.tests.records_support import NOTE
+from patients.visits.tests.support import completed_visit
 from portal.seeding import DEMO_CAST
 from tests.access_matrix import ADMIN, DOCTOR, OTHER_PATIENT, PATIENT, ROUTES
 from tests.phi_markers import OTHER_PATIENT as OTHER_PATIENT_PERSON
@@ -53,11 +54,12 @@ def test_no_page_title_of_the_access_matrix_names_a_patient(cast, who):
     assert seen > 3
 
 
-def test_the_titles_of_a_chart_entry_and_a_thread_name_no_patient(cast):
+def test_the_titles_of_a_chart_entry_a_thread_and_a_visit_summary_name_no_patient(cast):
     entry = records_services.chart_entry_add(
         actor=actor(cast.doctor), audit=NO_REQUEST, patient_id=cast.patient.sub, kind="note", values=NOTE
     )
     thread = start_thread(cast).thread
+    visit = completed_visit(cast)
     doctor, patient = Client(), Client()
     sign_in(doctor, cast.doctor.email)
     sign_in(patient, cast.patient.email)
@@ -68,6 +70,8 @@ def test_the_titles_of_a_chart_entry_and_a_thread_name_no_patient(cast):
         (doctor, f"/doctor/messages/{cast.patient.sub}/{thread.thread_id}/"),
         (patient, f"/patient/messages/{thread.thread_id}/"),
         (patient, "/patient/"),
+        (doctor, f"/doctor/visits/{visit.appointment_id}/"),
+        (patient, f"/patient/visits/{visit.appointment_id}/"),
     ]
     for client, path in pages:
         response = client.get(path)

@@ -188,6 +188,18 @@ def test_the_trail_it_wrote_verifies_intact(demo):
         ("doctor@medisecure.test", "/doctor/messages/", "Metformin and my stomach"),
         ("doctor@medisecure.test", "/doctor/", "LDL cholesterol"),
         ("doctor@medisecure.test", "/doctor/", "2 unread conversations"),
+        # The demo patient's latest visit: its summary, with the follow-up.
+        (
+            "patient@medisecure.test",
+            f"/patient/visits/{fixed_id('visit', 'jordan', 'sample', '2')}/",
+            "Book your next blood pressure review for three months from now",
+        ),
+        ("patient@medisecure.test", "/patient/appointments/?when=past", "Visit summary"),
+        (
+            "doctor@medisecure.test",
+            f"/doctor/visits/{fixed_id('visit', 'jordan', 'sample', '12')}/",
+            "Lisinopril 10 mg",
+        ),
         # The day the front desk booked a caller in with Dr Sample: today's
         # visits move to a later day when the demo is seeded after hours.
         ("frontdesk@medisecure.test", "/frontdesk/?day={caller_day}", "Dr Casey Sample"),

@@ -45,7 +45,7 @@ from appointments.domain import (
 from appointments.selectors import appointment_get_for
 from audit.domain import ALLOWED
 from audit.services import audit_record
-from clinicians.domain import SPECIALTIES, Provider
+from clinicians.domain import SPECIALTIES
 from clinicians.selectors import provider_list_by_specialty, provider_read
 from medisecure import clock, dynamo
 from medisecure.identity.actors import Actor, AuditContext
@@ -105,25 +105,24 @@ def booking_choices_get(
     location_id: str = "",
 ) -> BookingChoices:
     """The specialties that have a doctor with hours, and the clinic's visit
-    types and locations (one Query); a specialty's doctors; once a doctor,
-    the visit type (where the specialty has some) and the location (where
-    the clinic has several) are chosen, the doctor's free slots long enough
-    for it, there. Doctors' names and free times only: no PHI. Raises
-    medisecure.dynamo.InvalidPageToken for a forged token."""
+    types and locations (one Query); a specialty's doctors (one Query); once
+    a doctor, the visit type (where the specialty has some) and the location
+    (where the clinic has several) are chosen, that doctor's free slots long
+    enough for it, there (one BatchGetItem, one Query), in place of the
+    specialty's list: three round trips, the fewest the page's parts allow
+    (tests in appointments/tests/test_pages.py). Doctors' names and free
+    times only: no PHI. Raises medisecure.dynamo.InvalidPageToken for a
+    forged token."""
     clinic = choices_get()
     specialties = [name for name in SPECIALTIES if name in clinic.bookable_specialties]
-    doctors: list[Provider] = []
-    next_page = None
-    if specialty in specialties:
-        doctors, next_page = provider_list_by_specialty(specialty=specialty, page_token=page_token)
     visit_types = clinic.visit_types_in(specialty) if specialty else []
     visit_type = next((v for v in visit_types if v.visit_type_id == visit_type_id), None)
     locations = list(clinic.locations)
     location = clinic.location(location_id) or (locations[0] if len(locations) == 1 else None)
     choices = BookingChoices(
         specialty=specialty,
-        doctors=doctors,
-        next_page=next_page,
+        doctors=[],
+        next_page=None,
         schedule=None,
         specialties=specialties,
         visit_types=visit_types,
@@ -139,6 +138,15 @@ def booking_choices_get(
             location_id=location.location_id if location else "",
         )
         choices = replace(choices, schedule=schedule)
+        if schedule is not None and not page_token:
+            # The chosen doctor's week stands in for the specialty's list
+            # (the page links back to it): the list would be a fourth round
+            # trip on every week the patient pages through. A page of the
+            # list asked for is read (and its token checked) all the same.
+            return choices
+    if specialty in specialties:
+        doctors, next_page = provider_list_by_specialty(specialty=specialty, page_token=page_token)
+        choices = replace(choices, doctors=doctors, next_page=next_page)
     return choices
 
 

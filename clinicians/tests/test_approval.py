@@ -50,9 +50,11 @@ def _temporary_passwords(outbox, email):
 def _challenge(email, password):
     """What Cognito answers to this password: a challenge name, or 'refused'."""
     try:
-        answer = _cognito().initiate_auth(
+        # The admin API: the app client allows no password flow of its own.
+        answer = _cognito().admin_initiate_auth(
+            UserPoolId=settings.COGNITO_USER_POOL_ID,
             ClientId=settings.OIDC_RP_CLIENT_ID,
-            AuthFlow="USER_PASSWORD_AUTH",
+            AuthFlow="ADMIN_USER_PASSWORD_AUTH",
             AuthParameters={"USERNAME": email, "PASSWORD": password, "SECRET_HASH": _secret_hash(email)},
         )
     except _cognito().exceptions.NotAuthorizedException:

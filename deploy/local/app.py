@@ -12,7 +12,8 @@ from flask import Flask, render_template
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.exceptions import HTTPException, NotFound
 
-from . import hosted_ui, outbox
+from . import auth_flows, hosted_ui, outbox
+from .email_change import EmailChangeCodes
 from .forgot_password import ForgotPasswordCodes
 from .revoke_token import is_revoke_token_request, revoke_token
 from .sign_in_attempts import SignInAttempts
@@ -49,6 +50,7 @@ class LocalStackApp:
             send_log=outbox.SendLog(),
             attempts=SignInAttempts(endpoint_url=base_url, region=region),
             forgot_codes=ForgotPasswordCodes(endpoint_url=base_url, region=region),
+            email_codes=EmailChangeCodes(endpoint_url=base_url, region=region),
         )
         self.hosted_ui = _create_hosted_ui(self.context)
         self.moto = DomainDispatcherApplication(create_backend_app)
@@ -63,10 +65,17 @@ class LocalStackApp:
                 return self.snapshots(environ, start_response, forget_emulator_state=self.context.reset)
         if is_revoke_token_request(environ):
             return revoke_token(environ, start_response)
+        if auth_flows.is_initiate_auth_request(environ):
+            refused = auth_flows.refusal(environ, start_response)
+            if refused is not None:
+                return refused
         if self.context.forgot_codes.handles(environ):
             return self.context.forgot_codes(environ, start_response, self.moto)
         if is_update_user_attributes_request(environ):
-            return checked_update_user_attributes(environ, start_response, self.moto)
+            # The client's WriteAttributes first, then the email's verification.
+            return checked_update_user_attributes(environ, start_response, self._email_change)
+        if self.context.email_codes.handles(environ):
+            return self._email_change(environ, start_response)
         if self._is_hosted_ui_request(environ):
             return self.hosted_ui(environ, start_response)
         if outbox.is_ses_request(environ):
@@ -74,6 +83,9 @@ class LocalStackApp:
         if _is_dynamodb_request(environ):
             return self._one_dynamodb_request_at_a_time(environ, start_response)
         return self.moto(environ, start_response)
+
+    def _email_change(self, environ, start_response):
+        return self.context.email_codes(environ, start_response, self.moto)
 
     def _one_dynamodb_request_at_a_time(self, environ, start_response):
         """DynamoDB serializes what touches the same items; moto does not:

@@ -8,8 +8,8 @@ accepts any code that does not look like its own. Here, as in Cognito:
 - a code lives an hour, only the latest one counts, and it dies at the
   fifth wrong try; a new code for the same user is refused for a minute
   (LimitExceededException), for a user who does not exist too;
-- InitiateAuth refuses a user whose reset an admin forced, until they set
-  a new password with a code;
+- InitiateAuth and AdminInitiateAuth refuse a user whose reset an admin
+  forced, until they set a new password with a code;
 - ConfirmForgotPassword sets the password through moto's own check of the
   pool's policy, and answers a user who does not exist as a wrong code.
 
@@ -38,6 +38,7 @@ CONFIRM = PREFIX + "ConfirmForgotPassword"
 # A user whose reset an admin forced (AdminResetUserPassword) may not sign
 # in with the old password: Cognito says PasswordResetRequiredException, moto lets them in.
 INITIATE_AUTH = PREFIX + "InitiateAuth"
+ADMIN_INITIATE_AUTH = PREFIX + "AdminInitiateAuth"
 
 CODE_LIFETIME_SECONDS = 60 * 60
 WRONG_TRIES_ALLOWED = 5
@@ -76,7 +77,7 @@ class ForgotPasswordCodes:
                 code.expires_at = self._clock() - 1
 
     def handles(self, environ) -> bool:
-        return environ.get("HTTP_X_AMZ_TARGET", "") in (FORGOT, CONFIRM, INITIATE_AUTH)
+        return environ.get("HTTP_X_AMZ_TARGET", "") in (FORGOT, CONFIRM, INITIATE_AUTH, ADMIN_INITIATE_AUTH)
 
     def __call__(self, environ, start_response, moto_app):
         length = int(environ.get("CONTENT_LENGTH") or 0)
@@ -86,7 +87,7 @@ class ForgotPasswordCodes:
             body = json.loads(raw or b"{}")
         except ValueError:
             return _error(start_response, "InvalidParameterException", "The request is not JSON.")
-        if environ["HTTP_X_AMZ_TARGET"] == INITIATE_AUTH:
+        if environ["HTTP_X_AMZ_TARGET"] in (INITIATE_AUTH, ADMIN_INITIATE_AUTH):
             return self._initiate_auth(environ, start_response, moto_app, body)
         found = _pool_and_user(str(body.get("ClientId", "")), str(body.get("Username", "")))
         if found is None:

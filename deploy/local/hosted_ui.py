@@ -28,6 +28,7 @@ from flask import (
     request,
 )
 
+from .email_change import EmailChangeCodes
 from .forgot_password import ForgotPasswordCodes
 from .outbox import SendLog
 from .sign_in_attempts import SignInAttempts, TooManyAttempts
@@ -66,6 +67,7 @@ class StackContext:
     send_log: SendLog
     attempts: SignInAttempts
     forgot_codes: ForgotPasswordCodes
+    email_codes: EmailChangeCodes
 
     def issuer(self, pool_id: str) -> str:
         return f"{self.base_url}/{pool_id}"
@@ -74,6 +76,7 @@ class StackContext:
         self.store.clear()
         self.send_log.clear()
         self.forgot_codes.clear()
+        self.email_codes.clear()
 
 
 class InvalidAuthorizeRequest(Exception):
@@ -431,6 +434,14 @@ def forgot_password_codes_expire():
     """Every password reset code in flight is past its hour: how tests
     check that an expired code is refused. Only the local stack has this."""
     _context().forgot_codes.expire_all()
+    return jsonify(expired=True)
+
+
+@blueprint.post("/_local/email-change-codes/expire")
+def email_change_codes_expire():
+    """Every email change code in flight is past its 24 hours: how tests
+    check that an expired code is refused. Only the local stack has this."""
+    _context().email_codes.expire_all()
     return jsonify(expired=True)
 
 

@@ -127,9 +127,14 @@ class UserPools:
                 "PasswordResetRequiredException": "This account needs a password reset.",
             }
         ):
-            answer = self._api.initiate_auth(
+            # Cognito's managed login checks the password inside Cognito,
+            # whatever flows the app client allows (the portal's allows no
+            # password flow through the API); the admin API, with the
+            # stack's own credentials, is the local stand-in for that.
+            answer = self._api.admin_initiate_auth(
+                UserPoolId=client.pool_id,
                 ClientId=client.client_id,
-                AuthFlow="USER_PASSWORD_AUTH",
+                AuthFlow="ADMIN_USER_PASSWORD_AUTH",
                 AuthParameters=_with_secret_hash(parameters, client, username),
             )
         return _auth_result(answer)
@@ -222,7 +227,8 @@ class UserPools:
     ) -> AuthResult:
         responses = {"USERNAME": username, **responses}
         with _expiry(), _refusals(refusals or {}):
-            answer = self._api.respond_to_auth_challenge(
+            answer = self._api.admin_respond_to_auth_challenge(
+                UserPoolId=client.pool_id,
                 ClientId=client.client_id,
                 ChallengeName=challenge,
                 Session=session,

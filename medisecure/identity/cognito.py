@@ -67,10 +67,54 @@ def has_totp_mfa(access_token: str) -> bool:
     return "SOFTWARE_TOKEN_MFA" in user.get("UserMFASettingList", [])
 
 
+class AccessTokenRefused(Exception):
+    """The session's access token is no longer accepted (expired or revoked):
+    the person signs in again before changing their sign-in."""
+
+
+def _access_token_refused(exc: ClientError) -> bool:
+    return exc.response["Error"]["Code"] == "NotAuthorizedException"
+
+
 def begin_totp_enrolment(access_token: str) -> str:
     """A new TOTP secret for the signed-in user to put in their authenticator."""
     try:
         return _client().associate_software_token(AccessToken=access_token)["SecretCode"]
+    except ClientError as exc:
+        if _access_token_refused(exc):
+            raise AccessTokenRefused from exc
+        raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+
+
+def totp_enabled(username: str) -> bool:
+    """Whether the user signs in with a TOTP code after their password (what
+    Cognito's SOFTWARE_TOKEN_MFA challenge is asked for). Raises PoolUserGone
+    or CognitoUnavailable."""
+    with _naming_a_user():
+        user = _client().admin_get_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username)
+    return "SOFTWARE_TOKEN_MFA" in user.get("UserMFASettingList", [])
+
+
+def turn_off_totp(access_token: str, code: str) -> None:
+    """Turn the signed-in user's TOTP off, once a current code from their
+    authenticator checks out (VerifySoftwareToken against the secret they
+    enrolled, with their own token). Raises CodeMismatch, AccessTokenRefused
+    or CognitoUnavailable."""
+    client = _client()
+    try:
+        client.verify_software_token(AccessToken=access_token, UserCode=code)
+        client.set_user_mfa_preference(
+            AccessToken=access_token,
+            SoftwareTokenMfaSettings={"Enabled": False, "PreferredMfa": False},
+        )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("CodeMismatchException", "EnableSoftwareTokenMFAException"):
+            raise CodeMismatch from exc
+        if _access_token_refused(exc):
+            raise AccessTokenRefused from exc
+        raise
     except BotoCoreError as exc:
         raise CognitoUnavailable from exc
 
@@ -90,6 +134,8 @@ def finish_totp_enrolment(access_token: str, code: str) -> None:
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("CodeMismatchException", "EnableSoftwareTokenMFAException"):
             raise CodeMismatch from exc
+        if _access_token_refused(exc):
+            raise AccessTokenRefused from exc
         raise
     except BotoCoreError as exc:
         raise CognitoUnavailable from exc
@@ -383,3 +429,64 @@ def admin_reset_password(username: str) -> None:
     and the person sets a new one with a code the pool emails them."""
     with _naming_a_user():
         _client().admin_reset_user_password(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=username)
+
+
+# --- The person's own email change (accounts.email_change) ------------------
+# The pool requires a new email to be verified before it takes effect
+# (UserAttributeUpdateSettings): until VerifyUserAttribute, the old address
+# stays the user's email, verified, and the new one only receives the code.
+# The app client may not write email (its WriteAttributes): a token alone
+# cannot start a change, so each one passes the portal's check that no other
+# account holds the address and its notice to the old one. The portal asks
+# for the change itself; the person proves the new address with their token.
+
+
+class EmailCodeRefused(Exception):
+    """An email change code that is wrong, expired, or spent by too many tries."""
+
+
+class AccessTokenRefused(Exception):
+    """The person's access token has expired or was revoked: they sign in again."""
+
+
+def email_change_request(username: str, new_email: str) -> None:
+    """Ask the pool to email a code to `new_email` (AdminUpdateUserAttributes
+    without email_verified: the address waits for the code). Raises
+    CodeSendLimited, PoolUserGone or CognitoUnavailable."""
+    try:
+        with _naming_a_user():
+            _client().admin_update_user_attributes(
+                UserPoolId=settings.COGNITO_USER_POOL_ID,
+                Username=username,
+                UserAttributes=[{"Name": "email", "Value": new_email}],
+            )
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in ("LimitExceededException", "TooManyRequestsException"):
+            raise CodeSendLimited from exc
+        raise
+
+
+def email_change_verify(access_token: str, code: str) -> str:
+    """Make the pending address the person's email with the code sent to it
+    (VerifyUserAttribute, with their own token); the email the pool now
+    holds. Raises EmailCodeRefused, AccessTokenRefused or CognitoUnavailable."""
+    client = _client()
+    try:
+        client.verify_user_attribute(AccessToken=access_token, AttributeName="email", Code=code)
+        user = client.get_user(AccessToken=access_token)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] in (
+            "CodeMismatchException",
+            "ExpiredCodeException",
+            "LimitExceededException",
+            "TooManyFailedAttemptsException",
+            "AliasExistsException",
+        ):
+            raise EmailCodeRefused from exc
+        if exc.response["Error"]["Code"] == "NotAuthorizedException":
+            raise AccessTokenRefused from exc
+        raise
+    except BotoCoreError as exc:
+        raise CognitoUnavailable from exc
+    attributes = {entry["Name"]: entry["Value"] for entry in user.get("UserAttributes", [])}
+    return attributes.get("email", "")

@@ -56,6 +56,17 @@ def live_grant_read(*, patient_id: str, provider_id: str) -> dynamo.ItemRead[Eme
     )
 
 
+def grant_record_read(
+    *, patient_id: str, granted_at: str, provider_id: str
+) -> dynamo.ItemRead[EmergencyGrant | None]:
+    """A grant's review record, to read in one round trip with other items."""
+    return dynamo.ItemRead(
+        EMERGENCY_ACCESS,
+        _record_key(patient_id, granted_at, provider_id),
+        lambda values: _grant_from(values) if values else None,
+    )
+
+
 def grant_add(tx: Transaction, grant: EmergencyGrant, *, org_id: str, now: int) -> None:
     """The live grant (only if the doctor has none still running: DynamoDB
     keeps expired items for a while, so an expired one may be replaced) and

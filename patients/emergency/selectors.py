@@ -97,3 +97,12 @@ def emergency_grant_read(*, patient_id: str, provider_id: str) -> dynamo.ItemRea
     chart (medisecure.dynamo.read_together). Not audited itself: opening the
     chart is."""
     return repository.live_grant_read(patient_id=patient_id, provider_id=provider_id)
+
+
+def emergency_grant_record_read(
+    *, patient_id: str, granted_at: str, provider_id: str
+) -> dynamo.ItemRead[EmergencyGrant | None]:
+    """The record of one grant, kept after it ends (for the patient's
+    statement of who has looked at their record, which audits its own
+    read), to read in one round trip with other items."""
+    return repository.grant_record_read(patient_id=patient_id, granted_at=granted_at, provider_id=provider_id)

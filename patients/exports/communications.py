@@ -54,7 +54,12 @@ def communications(
 
 
 def messages_pdf_section(
-    pdf: FPDF, threads: list[Thread_], *, heading: Callable[[FPDF, str], None], text: Callable[[str], str]
+    pdf: FPDF,
+    threads: list[Thread_],
+    *,
+    heading: Callable[[FPDF, str], None],
+    text: Callable[[str], str],
+    font: str,
 ) -> None:
     """The PDF's "Messages" section: each thread's subject, then each
     message with who wrote it and when (clinic time), and what it said."""
@@ -63,16 +68,16 @@ def messages_pdf_section(
         pdf.cell(0, 6, "No messages.", new_x="LMARGIN", new_y="NEXT")
         return
     for thread, messages in threads:
-        pdf.set_font("Helvetica", "B", 11)
+        pdf.set_font(font, "B", 11)
         closed = " (closed)" if thread.closed else ""
         pdf.multi_cell(0, 6, text(f"{thread.subject}{closed}"), new_x="LMARGIN", new_y="NEXT")
         for message in messages:
             who = "You" if message.side == PATIENT else message.author_name
-            pdf.set_font("Helvetica", "B", 10)
+            pdf.set_font(font, "B", 10)
             pdf.multi_cell(
                 0, 6, text(f"{clinic_datetime(message.sent_at)} - {who}"), new_x="LMARGIN", new_y="NEXT"
             )
-            pdf.set_font("Helvetica", "", 10)
+            pdf.set_font(font, "", 10)
             pdf.multi_cell(0, 6, text(message.body), new_x="LMARGIN", new_y="NEXT")
             if message.document_name:
                 pdf.multi_cell(

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from medisecure.errors import NotFound
+from medisecure.letterhead import Letterhead
 from patients.documents.domain import Document
 from patients.domain import Patient
 from patients.messages.domain import Message, Thread
@@ -29,6 +30,7 @@ class RecordExport:
     # Each thread of secure messages with its messages, oldest first.
     messages: list[tuple[Thread, list[Message]]] = field(default_factory=list)
     addenda: dict[str, list[Addendum]] = field(default_factory=dict)  # by entry id, oldest first
+    letterhead: Letterhead | None = None  # the clinic's, atop every page of the PDF
 
 
 @dataclass(frozen=True)

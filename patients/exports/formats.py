@@ -9,8 +9,10 @@ fields or types fails here, not in the patient's app."""
 from __future__ import annotations
 
 import html
+import unicodedata
 import uuid
 from datetime import date
+from pathlib import Path
 
 from fhir.resources.R4B.allergyintolerance import AllergyIntolerance
 from fhir.resources.R4B.bundle import Bundle
@@ -23,6 +25,7 @@ from fhir.resources.R4B.patient import Patient as FhirPatient
 from fpdf import FPDF
 
 from medisecure.clinic_time import clinic_date, clinic_datetime
+from medisecure.letterhead import Letterhead
 from patients.documents.domain import Document
 from patients.domain import Patient
 from patients.exports import fhir_results
@@ -333,23 +336,56 @@ _BUILDERS = {
 
 # --- PDF ---------------------------------------------------------------------------
 
-# The core PDF fonts cover Latin-1 only; anything else prints as "?" rather
-# than failing the patient's download.
-PDF_ENCODING = "latin-1"
+# DejaVu Sans, shipped beside this module (its licence in fonts/), covers
+# Latin, Greek and Cyrillic: "Łukasz" and "José" print as written, which
+# the PDF core fonts (Latin-1 only) cannot. Characters it lacks print as
+# blanks rather than failing the patient's download.
+FONT = "DejaVuSans"
+FONT_FILES = Path(__file__).resolve().parent / "fonts"
+PAGE_NUMBERS = "{nb}"  # fpdf2 puts the page count here once the last page is done
+
+
+class RecordPdf(FPDF):
+    """An A4 page under the clinic's letterhead, numbered "Page 1 of N"."""
+
+    def __init__(self, letterhead: Letterhead):
+        super().__init__(format="A4")
+        self.letterhead = letterhead
+        self.add_font(FONT, "", FONT_FILES / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONT_FILES / "DejaVuSans-Bold.ttf")
+        self.alias_nb_pages(PAGE_NUMBERS)
+        self.set_auto_page_break(auto=True, margin=18)
+
+    def header(self) -> None:
+        self.set_font(FONT, "B", 12)
+        self.cell(0, 6, self.letterhead.name, new_x="LMARGIN", new_y="NEXT")
+        self.set_font(FONT, "", 8)
+        self.cell(0, 4, " · ".join(self.letterhead.lines), new_x="LMARGIN", new_y="NEXT")
+        self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
+        self.ln(5)
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(FONT, "", 8)
+        self.cell(0, 5, f"Page {self.page_no()} of {PAGE_NUMBERS}", align="C")
 
 
 def _pdf_text(value: str) -> str:
-    return value.encode(PDF_ENCODING, errors="replace").decode(PDF_ENCODING)
+    # Control characters are not text (a pasted form feed, a stray escape).
+    return "".join(
+        character for character in value if character in "\n\t" or unicodedata.category(character) != "Cc"
+    )
 
 
 def record_pdf(export: RecordExport) -> bytes:
-    pdf = FPDF(format="A4")
+    pdf = RecordPdf(export.letterhead or Letterhead(name="", address="", phone=""))
     pdf.set_title("Health record")
-    pdf.set_auto_page_break(auto=True, margin=15)
     pdf.add_page()
-    pdf.set_font("Helvetica", "B", 18)
-    pdf.cell(0, 10, _pdf_text(f"Health record of {export.patient.full_name}"), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "B", 18)
+    pdf.multi_cell(
+        0, 10, _pdf_text(f"Health record of {export.patient.full_name}"), new_x="LMARGIN", new_y="NEXT"
+    )
+    pdf.set_font(FONT, "", 10)
     patient = export.patient
     for line in (
         f"Date of birth: {clinic_date(patient.date_of_birth)}",
@@ -370,15 +406,15 @@ def record_pdf(export: RecordExport) -> bytes:
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
-    messages_pdf_section(pdf, export.messages, heading=_pdf_heading, text=_pdf_text)
+    messages_pdf_section(pdf, export.messages, heading=_pdf_heading, text=_pdf_text, font=FONT)
     return bytes(pdf.output())
 
 
 def _pdf_heading(pdf: FPDF, title: str) -> None:
     pdf.ln(4)
-    pdf.set_font("Helvetica", "B", 14)
+    pdf.set_font(FONT, "B", 14)
     pdf.cell(0, 9, _pdf_text(title), new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
+    pdf.set_font(FONT, "", 10)
 
 
 def _pdf_section(pdf: FPDF, title: str, entries: list[Entry], addenda: dict[str, list[Addendum]]) -> None:
@@ -387,12 +423,12 @@ def _pdf_section(pdf: FPDF, title: str, entries: list[Entry], addenda: dict[str,
         pdf.cell(0, 6, "None recorded.", new_x="LMARGIN", new_y="NEXT")
         return
     for entry in entries:
-        pdf.set_font("Helvetica", "B", 10)
+        pdf.set_font(FONT, "B", 10)
         heading = f"{clinic_date(entry.recorded_at)} - {entry.recorded_by_name}" + (
             " (amended)" if entry.amended else ""
         )
         pdf.multi_cell(0, 6, _pdf_text(heading), new_x="LMARGIN", new_y="NEXT")
-        pdf.set_font("Helvetica", "", 10)
+        pdf.set_font(FONT, "", 10)
         if entry.kind == RESULT:
             where = f"{entry.title}: {range_words(entry.values)}"
             pdf.multi_cell(0, 6, _pdf_text(where), new_x="LMARGIN", new_y="NEXT")

@@ -9,6 +9,7 @@ from audit.domain import ALLOWED
 from audit.services import audit_record, chain_head_read
 from medisecure import clock, dynamo
 from medisecure.identity.actors import Actor, AuditContext
+from medisecure.letterhead import clinic_letterhead
 from patients import selectors as patients
 from patients.documents import selectors as documents
 from patients.exports.domain import EXPORT_FORMATS, PDF, ExportFormatNotFound, RecordExport, RecordFile
@@ -37,6 +38,7 @@ def own_record_file_get(*, actor: Actor, audit: AuditContext, file_format: str) 
         exported_at=clock.stamp(),
         messages=messages.message_threads_all(patient_id=patient_id),
         addenda=records.record_addenda_list_all(patient_id=patient_id),
+        letterhead=clinic_letterhead(),
     )
     content = record_pdf(export) if file_format == PDF else fhir_json(export).encode("utf-8")
     audit_record(

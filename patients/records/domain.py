@@ -36,7 +36,7 @@ IMMUNIZATION = "immunization"
 
 # What each kind of entry holds, in the order pages show it.
 ENTRY_FIELDS = {
-    NOTE: ("subjective", "objective", "assessment", "plan"),
+    NOTE: ("subjective", "objective", "assessment", "plan", "follow_up"),
     DIAGNOSIS: ("code", "description", "status", "onset"),
     MEDICATION: ("name", "dose", "frequency", "start", "stop"),
     ALLERGY: ("substance", "reaction", "severity"),
@@ -94,6 +94,7 @@ FIELD_LABELS = {
     "objective": _("Objective"),
     "assessment": _("Assessment"),
     "plan": _("Plan"),
+    "follow_up": _("Follow-up"),
     "code": _("ICD-10 code"),
     "description": _("Description"),
     "status": _("Status"),
@@ -355,8 +356,18 @@ def new_entry_id(recorded_at: str) -> str:
     """An entry's id starts with when it was recorded (its `recorded_at`
     stamp without the punctuation: 20261130T002622123456), so the history,
     sorted by id, is in time order; the random tail keeps ids unguessable."""
-    compact = recorded_at.removesuffix("Z").replace("-", "").replace(":", "").replace(".", "")
-    return f"{compact}-{secrets.token_hex(8)}"
+    return f"{_compact(recorded_at)}-{secrets.token_hex(8)}"
+
+
+def _compact(stamp: str) -> str:
+    return stamp.removesuffix("Z").replace("-", "").replace(":", "").replace(".", "")
+
+
+def entry_key_bound(stamp: str) -> str:
+    """The sort key every entry recorded at or after `stamp` (a clock.stamp)
+    sorts after, and every one recorded before it sorts before: ids start
+    with their time, so a span of time is a span of keys."""
+    return entry_key(_compact(stamp))
 
 
 def entry_key(entry_id: str) -> str:
@@ -655,46 +666,4 @@ class OwnRecord:
     patient: Patient
     summary: ChartSummary
     entries: list[Entry]
-    next_page: str | None
-
-
-# What each audited action means to the patient, in plain words.
-ACCESS_LABELS = {
-    "chart.read": "Opened your chart",
-    "chart.history.read": "Read your history",
-    "chart.entry.read": "Read an entry in your record",
-    "chart.entry.add": "Added to your record",
-    "chart.entry.amend": "Corrected an entry in your record",
-    "chart.entry.addendum": "Added a note to an entry in your record",
-    "chart.access": "Tried to open your chart",
-    "emergency.grant": "Took emergency access to your chart",
-    "record.read": "Read your record",
-    "record.download": "Downloaded your record",
-    "record.access_log.read": "Looked at who has seen your record",
-    "patient.home.read": "Opened your home page",
-    "patient.profile.read": "Read your profile",
-    "patient.profile.update": "Changed your profile",
-    "careteam.add": "Added a doctor to your care team",
-    "careteam.remove": "Removed a doctor from your care team",
-}
-ROLE_LABELS = {
-    "patient": "Patient",
-    "doctor": "Doctor",
-    "admin": "Clinic administrator",
-    "operator": "Clinic system",
-}
-
-
-@dataclass(frozen=True)
-class AccessLine:
-    when: str  # clock.stamp; pages show it in clinic time
-    who: str
-    role: str
-    what: str
-    refused: bool
-
-
-@dataclass(frozen=True)
-class AccessLog:
-    lines: list[AccessLine]
     next_page: str | None

@@ -112,6 +112,13 @@ class NoteForm(EntryForm):
     )
     assessment = _text("Assessment", required=False, multiline=True, max_length=NOTE_SECTION_MAX)
     plan = _text("Plan", required=False, multiline=True, max_length=NOTE_SECTION_MAX)
+    follow_up = _text(
+        "Follow-up",
+        required=False,
+        multiline=True,
+        max_length=NOTE_SECTION_MAX,
+        help_text="What the patient should do next and when to come back; it is on their visit summary.",
+    )
 
     def clean(self):
         cleaned = super().clean()

@@ -41,6 +41,7 @@ from patients.records.domain import (
     Revision,
     SummaryMoved,
     entry_key,
+    entry_key_bound,
 )
 from patients.records.results import (
     REVIEW_RANKS,
@@ -195,6 +196,19 @@ def history_page(
         newest_first=True,
     )
     return [_entry_from(item) for item in page.items], page.next_token
+
+
+def entries_recorded_between(patient_id: str, since: str, until: str, *, limit: int) -> list[Entry]:
+    """The entries recorded from `since` until before `until` (clock
+    stamps), oldest first, at most `limit`: one Query on the sort key, as
+    ids start with their time."""
+    items, _ = dynamo.query(
+        MEDICAL_RECORDS,
+        Key("patientId").eq(patient_id)
+        & Key("recordKey").between(entry_key_bound(since), entry_key_bound(until)),
+        limit=limit,
+    )
+    return [_entry_from(item) for item in items]
 
 
 def all_entries(patient_id: str) -> list[Entry]:

@@ -1,22 +1,21 @@
 """Reads of a patient's medical history: who may open a chart (decided in
 `chart_get_for` alone, which the documents pages rely on too), the chart's
-pages for doctors, and the patient's own record and who has looked at it.
+pages for doctors, and the patient's own record (who has looked at it is
+patients.access_log).
 
 Every read is audited (on the chain head read with the chart) before it is
 returned; every refusal is audited where it is decided."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import NoReturn
 
 from appointments import selectors as appointments
-from audit import repository as audit_log
-from audit.domain import ALLOWED, DENIED, AuditEvent, ChainHead
+from audit.domain import ALLOWED, DENIED, ChainHead
 from audit.services import audit_record, chain_head_read
 from clinicians import selectors as clinicians
-from clinicians.domain import Provider
-from medisecure import clock, dynamo
+from medisecure import clinic_time, clock, dynamo
 from medisecure.identity.actors import Actor, AuditContext
 from medisecure.identity.roles import Role
 from patients import selectors as patients
@@ -25,13 +24,9 @@ from patients.emergency import selectors as emergency
 from patients.emergency.domain import ChartReadOnly
 from patients.records import repository
 from patients.records.domain import (
-    ACCESS_LABELS,
     EMERGENCY,
     ENTRY_ID_SHAPE,
     RESULT,
-    ROLE_LABELS,
-    AccessLine,
-    AccessLog,
     Addendum,
     Chart,
     ChartAccess,
@@ -39,6 +34,7 @@ from patients.records.domain import (
     ChartHistory,
     ChartNotFound,
     ChartPatients,
+    ChartSummary,
     Entry,
     EntryWithHistory,
     NoPatientRecord,
@@ -51,7 +47,6 @@ from patients.records.results import ResultNotFound, ResultNotice
 
 HISTORY_PAGE_SIZE = 20
 PATIENTS_PAGE_SIZE = 25
-ACCESS_LOG_PAGE_SIZE = 25
 # Refusals name what was asked for, cut to a length that names no one else.
 REFUSED_ID_LIMIT = 64
 
@@ -282,6 +277,30 @@ def _own_record(patient_id: str):
     return patient, summary, head
 
 
+# A day's visit writes a handful of entries; one Query's page holds them all.
+DAY_ENTRIES_READ = 100
+
+
+def record_entries_of_day_list(*, patient_id: str, day: date) -> list[Entry]:
+    """The entries recorded on `day` in the clinic's time zone, oldest first
+    (one Query), for a visit's summary (patients.visits), which audits its
+    own read."""
+    # Midnight to midnight on the clinic's wall clock: 23 or 25 hours on the
+    # days its clocks change.
+    since, until = (
+        datetime.combine(one, time(0), tzinfo=clinic_time.zone()) for one in (day, day + timedelta(days=1))
+    )
+    return repository.entries_recorded_between(
+        patient_id, clock.stamp(since), clock.stamp(until), limit=DAY_ENTRIES_READ
+    )
+
+
+def chart_summary_read(*, patient_id: str) -> dynamo.ItemRead[ChartSummary]:
+    """The chart summary (its allergies, diagnoses and medications), to read
+    in one round trip with other items; the caller audits the read."""
+    return repository.summary_read(patient_id)
+
+
 def record_entry_list_all(*, patient_id: str) -> list[Entry]:
     """Every entry of the patient's history, newest first, for the download
     of their whole record (patients.exports), which audits its own read."""
@@ -313,48 +332,6 @@ def own_record_get(*, actor: Actor, audit: AuditContext, page_token: str | None)
         detail={"entry_ids": [entry.entry_id for entry in entries]},
     )
     return OwnRecord(patient=patient, summary=summary, entries=entries, next_page=next_page)
-
-
-def own_record_access_list(*, actor: Actor, audit: AuditContext, page_token: str | None) -> AccessLog:
-    """Who has read or changed the patient's record, newest first: who, in
-    what role, when and what, and nothing of the trail's internals
-    (addresses, request ids, hashes). Raises dynamo.InvalidPageToken for a
-    token not issued for this list."""
-    patient_id = actor.user_id
-    events, next_page = audit_log.list_by(
-        "patientId", patient_id, limit=ACCESS_LOG_PAGE_SIZE, page_token=page_token
-    )
-    doctors = clinicians.providers_get_many(
-        provider_ids=[event.user_id for event in events if event.role == Role.DOCTOR.value]
-    )
-    audit_record(
-        actor=actor,
-        audit=audit,
-        action="record.access_log.read",
-        outcome=ALLOWED,
-        resource_type="access_log",
-        resource_id=patient_id,
-        patient_id=patient_id,
-    )
-    lines = [
-        AccessLine(
-            when=event.timestamp,
-            who=_who(event, patient_id, doctors),
-            role=ROLE_LABELS.get(event.role, event.role.title()),
-            what=ACCESS_LABELS.get(event.action, "Other access to your record"),
-            refused=event.outcome != ALLOWED,
-        )
-        for event in events
-    ]
-    return AccessLog(lines=lines, next_page=next_page)
-
-
-def _who(event: AuditEvent, patient_id: str, doctors: dict[str, Provider]) -> str:
-    if event.user_id == patient_id:
-        return "You"
-    if event.user_id in doctors:
-        return doctors[event.user_id].display_name
-    return ROLE_LABELS.get(event.role, "Someone at the clinic")
 
 
 # --- The patient's lab results -----------------------------------------------------------

@@ -1,10 +1,12 @@
 """The medical-history pages, in two lists the web shell mounts under their
 own prefixes: the doctor's (/doctor/patients/) and the patient's own record
 (/patient/records/; its download, /patient/records/download/, is
-patients.exports)."""
+patients.exports; who has looked at it, /patient/records/access/, is
+patients.access_log)."""
 
 from django.urls import path, register_converter
 
+from patients.access_log import views as access_log_views
 from patients.records import views
 
 
@@ -43,7 +45,7 @@ chart_urls = (
 own_record_urls = (
     [
         path("", views.record, name="record"),
-        path("access/", views.record_access_log, name="access_log"),
+        path("access/", access_log_views.record_access_log, name="access_log"),
     ],
     "records",
 )

@@ -5,8 +5,8 @@ chart, its history page by page, one entry with its earlier versions, and
 adding and amending entries. A chart the doctor may not open is a 404
 (decided in patients.records.selectors.chart_get_for).
 
-For the patient, under /patient/records/: their own record and who has
-looked at it (its download is patients.exports)."""
+For the patient, under /patient/records/: their own record (its download
+is patients.exports; who has looked at it, patients.access_log)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,13 @@ from medisecure.identity.roles import Role
 from patients.emergency.domain import ChartReadOnly
 from patients.records import selectors, services
 from patients.records.domain import KIND_LABELS, EntryConflict, KindMismatch, NoPatientRecord, NothingToAmend
-from patients.records.forms import CHART_FORMS, ENTRY_FORMS, AddendumForm, PatientSearchForm, amendment_form
+from patients.records.forms import (
+    CHART_FORMS,
+    ENTRY_FORMS,
+    AddendumForm,
+    PatientSearchForm,
+    amendment_form,
+)
 from patients.records.vitals import trends
 
 READ_ONLY = (
@@ -252,12 +258,3 @@ def record(request):
         "trends": trends(own.summary.vitals_series, temperature_unit=settings.CLINIC_TEMPERATURE_UNIT),
     }
     return render(request, "patients/records/records.html", context)
-
-
-@role_required(Role.PATIENT)
-@require_GET
-def record_access_log(request):
-    log = selectors.own_record_access_list(
-        actor=request.actor, audit=request.audit, page_token=_page_token(request)
-    )
-    return render(request, "patients/records/record_access_log.html", {"log": log})

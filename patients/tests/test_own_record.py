@@ -160,7 +160,7 @@ def test_it_shows_who_has_looked_at_the_record_without_internal_details(client, 
     response = patient.get("/patient/records/access/")
 
     body = response.content.decode()
-    assert "Dr Casey Sample" in body and "Opened your chart" in body and "Added to your record" in body
+    assert "Dr Casey Sample" in body and "viewed your chart" in body and "added to your record" in body
     assert "127.0.0.1" not in body and "chart.read" not in body
 
 

@@ -28,8 +28,16 @@ class Visit:
     entries: tuple[tuple[str, dict], ...]
 
 
-def note(subjective: str, objective: str, assessment: str, plan: str) -> tuple[str, dict]:
-    return NOTE, {"subjective": subjective, "objective": objective, "assessment": assessment, "plan": plan}
+def note(
+    subjective: str, objective: str, assessment: str, plan: str, follow_up: str = ""
+) -> tuple[str, dict]:
+    return NOTE, {
+        "subjective": subjective,
+        "objective": objective,
+        "assessment": assessment,
+        "plan": plan,
+        "follow_up": follow_up,
+    }
 
 
 def vitals(systolic: int, diastolic: int, heart_rate: int, weight: str, temperature: str = "36.8"):
@@ -80,6 +88,8 @@ VISITS: tuple[Visit, ...] = (
                 "Blood pressure raised on two readings, otherwise well.",
                 "Raised blood pressure, likely long-standing.",
                 "Start lisinopril, cut down salt, walk 30 minutes a day, review in two weeks.",
+                "Book a blood pressure check in two weeks. Call the clinic sooner if the headaches get worse"
+                " or you feel dizzy when you stand up.",
             ),
             vitals(*_JORDAN_BP[0]),
             diagnosis("I10", "High blood pressure (essential hypertension)", "{visit}"),
@@ -98,6 +108,7 @@ VISITS: tuple[Visit, ...] = (
                 "",
                 "Responding to treatment.",
                 "Carry on, check again in two weeks.",
+                "Blood pressure check in two weeks.",
             ),
             vitals(*_JORDAN_BP[1]),
         ),
@@ -164,6 +175,7 @@ VISITS: tuple[Visit, ...] = (
                 "",
                 "Blood pressure in the target range.",
                 "Carry on with lisinopril; next review in three months.",
+                "Book your next blood pressure review for three months from now, from My appointments.",
             ),
             vitals(*_JORDAN_BP[5]),
         ),

@@ -1,6 +1,7 @@
 """What a person may change about their own account, in the stack and in the
 local pool alike: their names, never their email or a custom attribute, and
-a new email only once it is verified."""
+a new email only once it is verified; and how they may sign in: at the
+hosted UI, never with a password sent straight to the API."""
 
 from __future__ import annotations
 
@@ -26,6 +27,30 @@ def test_the_app_client_lets_no_one_write_their_email_or_a_custom_attribute():
     assert writable == set(bootstrap.SELF_WRITABLE_ATTRIBUTES)
 
 
+def test_the_app_client_allows_no_password_sign_in_through_the_api():
+    flows = _client_properties()["ExplicitAuthFlows"]
+
+    assert "ALLOW_USER_PASSWORD_AUTH" not in flows
+    assert "ALLOW_ADMIN_USER_PASSWORD_AUTH" not in flows
+    assert flows == bootstrap.app_client_definition("https://example.org")["ExplicitAuthFlows"]
+
+
+@pytest.mark.django_db
+def test_in_the_local_pool_a_password_sent_to_the_api_is_refused_as_in_aws(cast, settings):
+    cognito = aws.client("cognito-idp")
+    email = cast.patient.email
+
+    with pytest.raises(ClientError) as refused:
+        cognito.initiate_auth(
+            ClientId=settings.OIDC_RP_CLIENT_ID,
+            AuthFlow="USER_PASSWORD_AUTH",
+            AuthParameters={"USERNAME": email, "PASSWORD": TEST_PASSWORD, "SECRET_HASH": secret_hash(email)},
+        )
+
+    assert refused.value.response["Error"]["Code"] == "InvalidParameterException"
+    assert "not enabled" in refused.value.response["Error"]["Message"]
+
+
 def test_the_pool_requires_a_new_email_to_be_verified_before_it_takes_effect():
     (pool,) = resources("AWS::Cognito::UserPool").values()
 
@@ -46,9 +71,11 @@ def test_in_the_local_pool_a_person_cannot_write_their_email_or_marker_with_thei
         UserPoolId=settings.COGNITO_USER_POOL_ID, ClientId=settings.OIDC_RP_CLIENT_ID
     )["UserPoolClient"]
     assert set(client["WriteAttributes"]) == set(bootstrap.SELF_WRITABLE_ATTRIBUTES)
-    tokens = cognito.initiate_auth(
+    # The admin API: the app client allows no password flow of its own.
+    tokens = cognito.admin_initiate_auth(
+        UserPoolId=settings.COGNITO_USER_POOL_ID,
         ClientId=settings.OIDC_RP_CLIENT_ID,
-        AuthFlow="USER_PASSWORD_AUTH",
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
         AuthParameters={
             "USERNAME": cast.patient.email,
             "PASSWORD": TEST_PASSWORD,

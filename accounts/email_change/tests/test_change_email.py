@@ -1,0 +1,246 @@
+"""A signed-in person moves their account to a new address through the
+pool's UpdateUserAttributes / VerifyUserAttribute (the local stack emails
+the code to the new address's outbox, as Cognito does, and keeps the old
+address in force until the code is entered)."""
+
+import json
+import re
+import urllib.request
+from dataclasses import asdict
+
+import pytest
+from django.test import Client
+
+from audit import repository as audit_log
+from clinicians import selectors as clinicians
+from medisecure.identity import cognito
+from medisecure.identity.session_keys import ACCESS_TOKEN
+from medisecure.models import User
+from patients import selectors as patients
+from tests.support import mail_to, sign_in
+
+pytestmark = pytest.mark.django_db
+
+NEW = "new.address@example.com"
+REQUESTED = "account.email_change_requested"
+VERIFIED = "account.email_change_verified"
+
+
+def _ask(client, email=NEW):
+    return client.post("/account/email/", {"email": email}, follow=True)
+
+
+def _enter(client, code):
+    return client.post("/account/email/code/", {"code": code})
+
+
+def _codes(local_stack, email=NEW) -> list[str]:
+    found = [re.search(r"code is (\d{6})", message["body"]) for message in mail_to(local_stack, email)]
+    return [match.group(1) for match in found if match]
+
+
+def _wrong(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def _events(action):
+    events, _ = audit_log.list_by("action", action)
+    return events
+
+
+def _addresses_in_force(cast) -> tuple[str, str, str]:
+    """The pool's email attribute, the portal account's and the patient record's."""
+    pool_user = cognito.get_pool_user(cast.patient.email)  # the pool's username is the first address
+    portal = User.objects.get(username=cast.patient.sub).email
+    record = patients.patient_get(patient_id=cast.patient.sub).email
+    return pool_user.email, portal, record
+
+
+def test_the_old_address_stays_in_force_until_the_code_is_entered(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    page = _ask(client)
+    assert page.redirect_chain == [("/account/email/code/", 302)]
+    assert NEW in page.content.decode() and cast.patient.email in page.content.decode()
+    assert len(_codes(local_stack)) == 1
+    assert _addresses_in_force(cast) == (cast.patient.email,) * 3
+    pool_user = cognito.get_pool_user(cast.patient.email)
+    assert pool_user.attributes["email_verified"] == "true"
+    # Signing in again (the portal copies the pool's userInfo) still gives the old address.
+    sign_in(Client(), cast.patient.email)
+    assert User.objects.get(username=cast.patient.sub).email == cast.patient.email
+    assert [event.outcome for event in _events(REQUESTED)] == ["allowed"]
+    assert _events(VERIFIED) == []
+
+
+def test_the_old_address_is_told_of_the_request_without_a_link(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    notice = mail_to(local_stack, cast.patient.email)[-1]
+    assert "change of your email address" in notice["subject"]
+    assert "http" not in notice["body"] and "<a" not in notice["body"]
+    assert NEW not in notice["body"]
+
+
+def test_a_wrong_code_changes_nothing(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    refused = _enter(client, _wrong(_codes(local_stack)[-1]))
+    assert refused.status_code == 200 and "not right" in refused.content.decode()
+    assert _addresses_in_force(cast) == (cast.patient.email,) * 3
+    assert [(event.outcome, event.detail) for event in _events(VERIFIED)] == [("denied", {"reason": "code"})]
+
+
+def test_the_right_code_moves_the_pool_the_account_and_the_record_and_is_audited(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    person = User.objects.get(username=cast.patient.sub)
+    _ask(client)
+    response = _enter(client, _codes(local_stack)[-1])
+    assert response.status_code == 302 and response["Location"] == "/account/email/changed/"
+    assert _addresses_in_force(cast) == (NEW,) * 3
+    assert cognito.get_pool_user(cast.patient.email).attributes["email_verified"] == "true"
+    assert NEW in client.get("/account/email/changed/").content.decode()
+    # The same person, keyed on sub: signing in again finds this account and keeps the new address.
+    sign_in(Client(), cast.patient.email)
+    again = User.objects.get(username=cast.patient.sub)
+    assert (again.pk, again.email) == (person.pk, NEW)
+    assert User.objects.filter(email__iexact=NEW).count() == 1
+    [event] = _events(VERIFIED)
+    assert (event.outcome, event.user_id, event.resource_id, event.patient_id) == (
+        "allowed",
+        cast.patient.sub,
+        cast.patient.sub,
+        cast.patient.sub,
+    )
+    assert event.detail == {"record": "patient"}
+
+
+def test_the_care_team_sees_the_new_address(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    _enter(client, _codes(local_stack)[-1])
+    doctor = Client()
+    sign_in(doctor, cast.doctor.email)
+    chart = doctor.get(f"/doctor/patients/{cast.patient.sub}/").content.decode()
+    assert NEW in chart and cast.patient.email not in chart
+
+
+def test_no_audit_event_holds_an_address_or_a_message(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    code = _codes(local_stack)[-1]
+    _enter(client, _wrong(code))
+    _enter(client, code)
+    events = _events(REQUESTED) + _events(VERIFIED)
+    assert len(events) == 3
+    for event in events:
+        stored = json.dumps(asdict(event)).lower()
+        for forbidden in (NEW, cast.patient.email, code, "new.address", "@"):
+            assert forbidden not in stored
+
+
+def test_the_fifth_wrong_code_kills_the_code(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    code = _codes(local_stack)[-1]
+    for _ in range(5):
+        assert "not right" in _enter(client, _wrong(code)).content.decode()
+    assert "not right" in _enter(client, code).content.decode()
+    assert _addresses_in_force(cast) == (cast.patient.email,) * 3
+
+
+def test_an_expired_code_is_refused(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    code = _codes(local_stack)[-1]
+    request = urllib.request.Request(f"{local_stack.url}/_local/email-change-codes/expire", method="POST")
+    urllib.request.urlopen(request, timeout=10).close()
+    assert "not right" in _enter(client, code).content.decode()
+    assert _addresses_in_force(cast) == (cast.patient.email,) * 3
+
+
+def test_a_second_code_within_a_minute_is_not_sent_and_the_page_says_the_same(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    strip = lambda html: re.sub(r'value="[^"]*"', "", html)  # noqa: E731 (the CSRF tokens differ)
+    first = strip(_ask(client).content.decode())
+    second = strip(_ask(client).content.decode())
+    assert first == second
+    assert len(_codes(local_stack)) == 1
+    assert [event.detail for event in _events(REQUESTED)] == [
+        {"delivery": "limited"},
+        {"delivery": "code_sent"},
+    ]
+    # The one code sent still works.
+    assert _enter(client, _codes(local_stack)[-1]).status_code == 302
+
+
+def test_an_address_another_account_holds_gets_the_same_page_and_is_never_taken(client, cast, local_stack):
+    strip = lambda html: re.sub(r'value="[^"]*"', "", html)  # noqa: E731 (the CSRF tokens differ)
+    other = Client()
+    sign_in(other, cast.other_patient.email)
+    free = _ask(other)
+    sign_in(client, cast.patient.email)
+    taken = _ask(client, cast.doctor.email)
+    assert free.redirect_chain == taken.redirect_chain == [("/account/email/code/", 302)]
+    assert strip(free.content.decode()).replace(NEW, "X").replace(cast.other_patient.email, "Y") == strip(
+        taken.content.decode()
+    ).replace(cast.doctor.email, "X").replace(cast.patient.email, "Y")
+    # The holder is told; no code goes to their address, and none the asker types is taken.
+    [notice] = mail_to(local_stack, cast.doctor.email)
+    assert "tried to use your email address" in notice["subject"] and "http" not in notice["body"]
+    assert cast.patient.email not in notice["body"]
+    assert _codes(local_stack, cast.doctor.email) == []
+    refused = _enter(client, "123456")
+    assert refused.status_code == 200 and "not right" in refused.content.decode()
+    assert _addresses_in_force(cast) == (cast.patient.email,) * 3
+    assert [event.detail for event in _events(REQUESTED)] == [
+        {"delivery": "address_taken"},
+        {"delivery": "code_sent"},
+    ]
+
+
+def test_a_doctor_changes_their_address_and_their_provider_record_follows(client, cast, local_stack):
+    sign_in(client, cast.doctor.email)
+    _ask(client)
+    assert _enter(client, _codes(local_stack)[-1]).status_code == 302
+    assert clinicians.provider_get(provider_id=cast.doctor.sub).email == NEW
+    assert User.objects.get(username=cast.doctor.sub).email == NEW
+    assert [event.detail for event in _events(VERIFIED)] == [{"record": "provider"}]
+
+
+def test_forgot_password_with_the_new_address_reaches_the_account(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    _enter(client, _codes(local_stack)[-1])
+    Client().post("/account/forgot-password/", {"email": NEW})
+    assert any("password reset code" in message["body"] for message in mail_to(local_stack, NEW))
+
+
+def test_the_same_address_again_is_a_field_error_and_sends_nothing(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    before = len(mail_to(local_stack, cast.patient.email))
+    page = client.post("/account/email/", {"email": cast.patient.email.upper()})
+    assert page.status_code == 200 and "the address your account has now" in page.content.decode()
+    assert len(mail_to(local_stack, cast.patient.email)) == before
+    assert _events(REQUESTED) == []
+
+
+def test_the_code_page_without_a_request_goes_back_to_the_first(client, cast):
+    sign_in(client, cast.patient.email)
+    response = client.get("/account/email/code/")
+    assert response.status_code == 302 and response["Location"] == "/account/email/"
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client, cast):
+    assert client.get("/account/email/").status_code == 302
+    assert client.post("/account/email/code/", {"code": "123456"}).status_code == 302
+
+
+def test_a_sign_in_too_old_to_finish_changes_nothing_and_says_so(client, cast, local_stack):
+    sign_in(client, cast.patient.email)
+    _ask(client)
+    session = client.session
+    session[ACCESS_TOKEN] = "an-expired-token"
+    session.save()
+    page = _enter(client, _codes(local_stack)[-1]).content.decode()
+    assert "Your sign-in is too old to finish this change" in page
+    assert _addresses_in_force(cast) == (cast.patient.email,) * 3
