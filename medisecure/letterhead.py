@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,11 @@ class Letterhead:
 
     @property
     def lines(self) -> list[str]:
-        return [line for line in (self.address, f"Phone {self.phone}" if self.phone else "") if line]
+        return [
+            line
+            for line in (self.address, _("Phone %(phone)s") % {"phone": self.phone} if self.phone else "")
+            if line
+        ]
 
 
 def clinic_letterhead(*, place: str = "", address: str = "", phone: str = "") -> Letterhead:
