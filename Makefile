@@ -8,8 +8,11 @@ BIN := $(VENV)/bin
 RUN_STAMP := $(VENV)/.installed-requirements-local
 STAMP := $(VENV)/.installed-requirements
 # Every file pip installs must match a sha256 its lock records: a package
-# changed on the index, or one the lock does not pin, stops the install.
-PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes
+# changed on the index, or one the lock does not pin, stops the install. A
+# lock is complete, so pip resolves nothing (--no-deps); modules are compiled
+# when first imported rather than all at install (--no-compile: botocore's
+# thousands of files were most of a first `make run`'s install).
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps --no-compile
 # The lock compiler lives outside the project's venv: it is not a dependency.
 LOCK_VENV ?= /tmp/medisecure-lock-venv
 UV_VERSION := 0.13.9
