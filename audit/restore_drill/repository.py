@@ -142,8 +142,12 @@ def restored_head(table_name: str, chain_id: str) -> ChainHead:
 
 
 def remove(table_names: list[str]) -> None:
+    """Delete the restore tables, those still being restored too (DynamoDB
+    refuses to delete a table while it is CREATING: wait that out first)."""
     client = dynamo.client()
     for name in table_names:
+        while client.describe_table(TableName=name)["Table"]["TableStatus"] == "CREATING":
+            time.sleep(POLL_SECONDS)
         client.delete_table(TableName=name)
     for name in table_names:
         client.get_waiter("table_not_exists").wait(
