@@ -99,9 +99,12 @@ STREAM_CONSUMERS = {
     "analytics-patients": {"table": "patients", "handler": "analytics.handlers.project_patients"},
 }
 # The key of the analytics markers' one-way names for patients and
-# appointments (analytics.domain.pseudonym); the projector and the rebuild
-# must share it, and changing it makes every patient's next booking "first".
-ANALYTICS_PSEUDONYM_KEY = env.str("ANALYTICS_PSEUDONYM_KEY", default=SECRET_KEY)
+# appointments (analytics.domain.pseudonym). Both ids are random (a Cognito
+# sub, a UUID), so the name hides nothing a guess could find; the key only
+# keeps the markers of one deployment apart from another's. The projector
+# and the rebuild must share it: changing it makes every patient's next
+# booking count as their first.
+ANALYTICS_PSEUDONYM_KEY = env.str("ANALYTICS_PSEUDONYM_KEY", default="medisecure-analytics-markers")
 # analytics_rebuild reads the source tables at most this many pages (of up
 # to 100 items) a second, so a repair does not starve the portal's reads.
 ANALYTICS_REBUILD_PAGES_PER_SECOND = env.float("ANALYTICS_REBUILD_PAGES_PER_SECOND", default=5.0)
