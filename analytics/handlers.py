@@ -10,6 +10,7 @@ sign-up that expired was still started."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -31,15 +32,35 @@ from medisecure.streams import INSERT, REMOVE, StreamRecord
 
 
 def _project(source: str, records: list[StreamRecord], cells_of: Callable[[dict | None], list[Cell]]) -> None:
+    counting = []
     for record in records:
         if record.event_name == REMOVE:
             continue
         moved = moves(cells_of(record.old_image), cells_of(record.new_image))
         if record.event_name == INSERT and source == APPOINTMENT_RECORDS:
             moved = _with_first_booking(record.new_image or {}, moved)
-        projector_repository.count_once(f"{source}#{record.sequence_number}", moved)
+        counting.append((f"{source}#{record.sequence_number}", moved))
+    projector_repository.count_all_once(counting)
     if records:
         projector_repository.progress_mark(source, newest_record_at=max(r.created_at for r in records))
+
+
+# Patients whose first booking this process has learnt (pseudonym -> that
+# booking's): a marker, once set, never changes, so asking it again about
+# another booking of theirs can only answer "not the first". Bounded.
+_FIRSTS: OrderedDict[str, str] = OrderedDict()
+FIRSTS_KEPT = 10_000
+
+
+def _first_booking_of(patient: str, appointment: str) -> str:
+    if patient in _FIRSTS:
+        _FIRSTS.move_to_end(patient)
+        return _FIRSTS[patient]
+    first = projector_repository.first_booking_claim(patient, appointment)
+    _FIRSTS[patient] = first
+    if len(_FIRSTS) > FIRSTS_KEPT:
+        _FIRSTS.popitem(last=False)
+    return first
 
 
 def _with_first_booking(values: dict, moved: dict[Cell, int]) -> dict[Cell, int]:
@@ -47,7 +68,8 @@ def _with_first_booking(values: dict, moved: dict[Cell, int]) -> dict[Cell, int]
     if not patient or not appointment or not appointment_cells(values):
         return moved
     key = settings.ANALYTICS_PSEUDONYM_KEY
-    first = projector_repository.first_booking_claim(pseudonym(patient, key), pseudonym(appointment, key))
+    booking = pseudonym(appointment, key)
+    first = _first_booking_of(pseudonym(patient, key), booking) == booking
     extra = moves([], first_booking_cells(values, first=first))
     return {each: moved.get(each, 0) + extra.get(each, 0) for each in {*moved, *extra}}
 

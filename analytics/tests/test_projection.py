@@ -49,6 +49,21 @@ def test_a_batch_handed_over_twice_within_one_run_counts_once(aws):
     assert repository.counters_between("patients", "2026-W10", "2026-W10") == {"2026-W10#new": 1}
 
 
+def test_a_batch_whose_first_half_counted_before_counts_only_its_second_half(aws):
+    for number in range(4):
+        appointment(f"a{number}", f"p{number}", created=at(2, 11), start=at(4, 10))
+    (appointments,) = [each for each in consumers() if each.table.name == "appointments"]
+    records = []
+    appointments.handler = records.extend
+    appointments.poll()
+
+    project_appointments(records[:2])
+    project_appointments(records)
+
+    assert repository.counters_between("appointments", "2026-W10", "2026-W10") == {"2026-W10#booked": 4}
+    assert repository.counters_between("patients", "2026-W10", "2026-W10") == {"2026-W10#new": 4}
+
+
 def test_a_cancellation_adds_one_cancelled_and_leaves_booked_and_drops_the_visits_hour():
     booked = {
         "status": "booked",
