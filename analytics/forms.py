@@ -15,7 +15,7 @@ class DateRangeForm(forms.Form):
     end = CalendarDayField(label="To (the week of)", required=False)
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         start, end = cleaned.get("start"), cleaned.get("end")
         if self.errors:
             return cleaned
