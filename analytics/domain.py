@@ -23,6 +23,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 from medisecure import clinic_time, clock
+from medisecure.errors import NotFound
 
 # --- Metrics: one partition each, cells "<ISO week>#<dimension>[#<status>]" ----------
 
@@ -229,3 +230,7 @@ def pseudonym(value: str, key: str) -> str:
     """A keyed one-way name for a patient or appointment id, so a marker
     item cannot be tied back to anyone without the key."""
     return hmac.new(key.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+class UnknownChart(NotFound):
+    """No chart has that name."""

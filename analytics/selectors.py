@@ -32,6 +32,7 @@ from analytics.domain import (
     WEEKDAY,
     WEEKDAY_LABELS,
     WEEKDAYS,
+    UnknownChart,
     cell,
     week_monday,
     week_of,
@@ -44,10 +45,6 @@ from medisecure import clinic_time, clock
 from medisecure.identity.actors import Actor, AuditContext
 
 CHARTS = (FUNNEL, APPOINTMENTS, BY_SPECIALTY, BY_VISIT_TYPE, PATIENTS, LEAD_TIME, WEEKDAY, HOUR)
-
-
-class UnknownChart(LookupError):
-    """No chart has that name."""
 
 
 @dataclass(frozen=True)
