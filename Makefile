@@ -1,12 +1,25 @@
 # The two commands of the README: `make run` and `make test`.
 PYTHON ?= python3
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.requirements-installed
+# What each command needs, from the locks (tools/lock.py): `make run` the
+# portal and the local AWS stack only (requirements-local.txt), `make test`
+# the test tools as well (requirements.txt, a superset of the same pins).
+RUN_STAMP := $(VENV)/.installed-requirements-local
+STAMP := $(VENV)/.installed-requirements
+# Every file pip installs must match a sha256 its lock records: a package
+# changed on the index, or one the lock does not pin, stops the install. A
+# lock is complete, so pip resolves nothing (--no-deps); modules are compiled
+# when first imported rather than all at install (--no-compile: botocore's
+# thousands of files were most of a first `make run`'s install).
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes --no-deps --no-compile
+# The lock compiler lives outside the project's venv: it is not a dependency.
+LOCK_VENV ?= /tmp/medisecure-lock-venv
+UV_VERSION := 0.13.9
 
-.PHONY: run test lint audit install browser clean messages
+.PHONY: run test lint audit install lock lock-check browser clean messages
 
-run: $(STAMP) messages
+run: $(RUN_STAMP) messages
 	$(BIN)/python -m deploy.local.run
 
 # One worker per core: each starts its own moto server on a free port.
@@ -36,15 +49,30 @@ audit: $(STAMP)
 
 install: $(STAMP)
 
-$(STAMP): requirements.txt requirements-runtime.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
-	touch $(STAMP)
+
+$(RUN_STAMP): requirements-local.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-local.txt
+	touch $(RUN_STAMP)
+
+$(STAMP): requirements.txt | $(BIN)/python
+	$(PIP_INSTALL) -r requirements.txt
+	touch $(STAMP) $(RUN_STAMP)
+
+# Recompile every lock from its .in (after editing an .in; the suite fails
+# until the locks match, tests/test_locks.py).
+lock:
+	@test -x $(LOCK_VENV)/bin/uv || { $(PYTHON) -m venv $(LOCK_VENV) && \
+		$(LOCK_VENV)/bin/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION); }
+	$(PYTHON) tools/lock.py --uv $(LOCK_VENV)/bin/uv
+
+lock-check:
+	$(PYTHON) tools/lock.py --check
 
 # The Spanish catalogue, compiled (refused when an entry is untranslated or
 # fuzzy); the image runs the same step.
-messages: $(STAMP)
+messages: $(RUN_STAMP)
 	$(BIN)/python tools/compile_messages.py
 
 # Browser tests drive Debian's Chromium; Playwright's own download cannot

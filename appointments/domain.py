@@ -360,6 +360,9 @@ class Appointment:
     location_name: str = ""
     location_address: str = ""
     location_phone: str = ""
+    # The doctor's specialty when it was booked: the analytics projector
+    # counts bookings by specialty from the stream alone, reading nothing.
+    specialty: str = ""
 
     @property
     def place(self) -> str:
@@ -481,6 +484,7 @@ def new_appointment(
     reason: str,
     at: str,
     visit: VisitChoice | None = None,
+    specialty: str = "",
 ) -> Appointment:
     visit = visit or VisitChoice()
     return Appointment(
@@ -504,6 +508,7 @@ def new_appointment(
         location_name=visit.location_name,
         location_address=visit.location_address,
         location_phone=visit.location_phone,
+        specialty=specialty,
     )
 
 

@@ -65,6 +65,7 @@ _APPOINTMENT_ATTRIBUTES = {
     "location_name": "locationName",
     "location_address": "locationAddress",
     "location_phone": "locationPhone",
+    "specialty": "specialty",
 }
 
 

@@ -80,17 +80,17 @@ def event_from_values(values: dict) -> AuditEvent:
 def head_read(chain_id: str) -> dynamo.ItemRead[ChainHead]:
     """A chain's head, to read in one round trip with the record an event
     is about to describe (dynamo.read_together)."""
-    return dynamo.ItemRead(AUDIT_LOGS, _head_key(chain_id), lambda values: head_from(chain_id, values))
+    return dynamo.ItemRead(AUDIT_LOGS, head_key(chain_id), lambda values: head_from(chain_id, values))
 
 
-def _head_key(chain_id: str) -> dict:
+def head_key(chain_id: str) -> dict:
     return {"eventId": f"chainhead#{chain_id}", "timestamp": HEAD_SORT_KEY}
 
 
 def head_values(head: ChainHead) -> dict:
     """A chain head's item (as the append writes it, and a restore rebuilds it)."""
     return {
-        **_head_key(head.chain_id),
+        **head_key(head.chain_id),
         "headOf": head.chain_id,
         "lastSeq": head.last_seq,
         "lastHash": head.last_hash,
@@ -192,7 +192,7 @@ class ChainedEvent:
 
 def read_head(chain_id: str) -> ChainHead:
     response = dynamo.client().get_item(
-        TableName=dynamo.name(AUDIT_LOGS), Key=dynamo.to_item(_head_key(chain_id)), ConsistentRead=True
+        TableName=dynamo.name(AUDIT_LOGS), Key=dynamo.to_item(head_key(chain_id)), ConsistentRead=True
     )
     return head_from(chain_id, dynamo.from_item(response.get("Item", {})))
 

@@ -1,9 +1,9 @@
-"""The clinic directory, mounted at /marketing/."""
+"""The clinic directory, mounted at /marketing/directory/."""
 
 from django.urls import path
 
 from clinicians import views
 
 urlpatterns = [
-    path("", views.directory, name="marketing"),
+    path("", views.directory, name="clinic_directory"),
 ]

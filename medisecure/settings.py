@@ -93,9 +93,21 @@ OPERATIONS_ALERT_TOPIC_ARN = env.str("OPERATIONS_ALERT_TOPIC_ARN", default="")
 # medisecure.streams.StreamRecord).
 STREAM_CONSUMERS = {
     "audit-archive": {"table": "audit-logs", "handler": "audit.archive.handlers.archive_records"},
-    # The marketer's de-identified counters (analytics.handlers).
+    # The marketer's de-identified counters (analytics.handlers), one projector per source.
     "analytics": {"table": "appointments", "handler": "analytics.handlers.project_appointments"},
+    "analytics-signups": {"table": "patient-provisional", "handler": "analytics.handlers.project_signups"},
+    "analytics-patients": {"table": "patients", "handler": "analytics.handlers.project_patients"},
 }
+# The key of the analytics markers' one-way names for patients and
+# appointments (analytics.domain.pseudonym). Both ids are random (a Cognito
+# sub, a UUID), so the name hides nothing a guess could find; the key only
+# keeps the markers of one deployment apart from another's. The projector
+# and the rebuild must share it: changing it makes every patient's next
+# booking count as their first.
+ANALYTICS_PSEUDONYM_KEY = env.str("ANALYTICS_PSEUDONYM_KEY", default="medisecure-analytics-markers")
+# analytics_rebuild reads the source tables at most this many pages (of up
+# to 100 items) a second, so a repair does not starve the portal's reads.
+ANALYTICS_REBUILD_PAGES_PER_SECOND = env.float("ANALYTICS_REBUILD_PAGES_PER_SECOND", default=5.0)
 # Emergency ("break the glass") access to a chart outside the doctor's care
 # team: how long a grant lasts, and who is emailed the moment one is taken.
 EMERGENCY_ACCESS_MINUTES = env.int("EMERGENCY_ACCESS_MINUTES", default=60)

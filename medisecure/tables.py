@@ -51,6 +51,8 @@ PATIENTS = Table(
         # finds a patient only by their exact name and date of birth.
         Index("NameBirthIndex", Key("nameBirthKey")),
     ),
+    # The analytics projector counts the accounts made.
+    stream_view="NEW_AND_OLD_IMAGES",
 )
 MEDICAL_RECORDS = Table(
     "medical-records",
@@ -127,6 +129,8 @@ PATIENT_PROVISIONAL = Table(
     Key("createdAt"),
     indexes=(Index("StatusIndex", Key("status"), Key("createdAt")),),
     ttl_attribute="expiresAt",
+    # The analytics projector counts sign-ups started and codes verified.
+    stream_view="NEW_AND_OLD_IMAGES",
 )
 CLINICIAN_APPLICATIONS = Table(
     "clinician-applications",
@@ -180,9 +184,11 @@ MESSAGES = Table(
 STREAM_CHECKPOINTS = Table("stream-checkpoints", Key("stream"), Key("shardId"))
 
 # The marketer's de-identified counters (analytics): one item per metric
-# ("appointments|all") and cell ("<ISO week>#<status>"), holding a count and
-# the stream records that raised it. Never a patient, appointment or name.
-ANALYTICS = Table("analytics", Key("metric"), Key("cell"))
+# ("appointments", "funnel", ...) and cell ("<ISO week>#<dimension>"),
+# holding a count; beside them the projector's dedupe marks of stream
+# records (metric "seen", gone by TTL), its once-per-patient markers under
+# keyed one-way names, and its progress. Never a patient, appointment or name.
+ANALYTICS = Table("analytics", Key("metric"), Key("cell"), ttl_attribute="expiresAt")
 
 TABLES: tuple[Table, ...] = (
     PATIENTS,

@@ -38,8 +38,10 @@ urlpatterns = [
     # place in this list does not matter.
     path("", include("appointments.urls")),
     path("frontdesk/", include("appointments.frontdesk.urls")),
-    path("marketing/analytics/", include("analytics.urls")),
-    path("marketing/", include("clinicians.urls")),
+    # The marketer's home (the dashboard, its CSVs) and the clinic directory
+    # under it: "directory/" is no chart's "<name>.csv".
+    path("marketing/", include("analytics.urls")),
+    path("marketing/directory/", include("clinicians.urls")),
     path("clinicians/apply/", include("clinicians.applications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -111,8 +111,14 @@ ROUTES = (
         "appointment.schedule",
         touches_phi=True,
     ),
-    Route("marketing", "/marketing/?specialty=Family+medicine", frozenset({MARKETER, ADMIN}), None),
-    Route("analytics_dashboard", "/marketing/analytics/", frozenset({MARKETER, ADMIN}), "analytics.read"),
+    Route(
+        "clinic_directory",
+        "/marketing/directory/?specialty=Family+medicine",
+        frozenset({MARKETER, ADMIN}),
+        None,
+    ),
+    Route("marketing", "/marketing/", frozenset({MARKETER, ADMIN}), "analytics.read"),
+    Route("analytics_csv", "/marketing/appointments.csv", frozenset({MARKETER, ADMIN}), "analytics.read"),
     Route("admin:index", "/admin/", frozenset({ADMIN}), None),
     Route("admin:medisecure_user_changelist", "/admin/medisecure/user/", frozenset({ADMIN}), None),
     Route(
@@ -126,6 +132,7 @@ ROUTES = (
         **NOT_FOUND,
     ),
     Route("admin:audit_export", "/admin/audit/export.csv?outcome=denied", frozenset({ADMIN}), "audit.export"),
+    Route("admin:analytics_dashboard", "/admin/analytics/", frozenset({ADMIN}), "analytics.read"),
     Route(
         "admin:audit_verify",
         "/admin/audit/verify/?since=2026-01-01&until=2026-01-02",

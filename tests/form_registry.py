@@ -20,6 +20,7 @@ from accounts.email_change.forms import EmailCodeForm, NewEmailForm
 from accounts.forms import TotpCodeForm
 from accounts.people.forms import AccessChangeForm, InvitationForm
 from accounts.recovery.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm
+from analytics.forms import DateRangeForm
 from appointments.schedules.forms import ScheduleForm
 from clinicians.applications import repository as clinician_repository
 from clinicians.applications.forms import (
@@ -432,13 +433,31 @@ TARGETS: tuple[FormTarget, ...] = (
         statuses=WITH_PAGE_TOKEN,
     ),
     FormTarget(
-        "marketing",
+        "clinic_directory",
         MARKETER,
         DirectoryFilterForm,
         lambda setup: {"specialty": "Cardiology", "page": ""},
-        _fixed("/marketing/"),
+        _fixed("/marketing/directory/"),
         method="GET",
         statuses=WITH_PAGE_TOKEN,
+    ),
+    FormTarget(
+        "marketing",
+        MARKETER,
+        DateRangeForm,
+        lambda setup: {"start": "2026-01-05", "end": "2026-03-29"},
+        _fixed("/marketing/"),
+        method="GET",
+    ),
+    FormTarget(
+        "analytics_csv",
+        MARKETER,
+        DateRangeForm,
+        lambda setup: {"start": "2026-01-05", "end": "2026-03-29"},
+        _fixed("/marketing/appointments.csv"),
+        method="GET",
+        # A range the page would mark as wrong has no download: 404.
+        statuses=frozenset({200, 404}),
     ),
     FormTarget(
         "admin:audit_list",

@@ -63,11 +63,23 @@ def test_a_refused_page_touches_no_phi_table(client, cast, dynamodb_calls):
     assert dynamodb_calls == {"TransactWriteItems": 1}  # the audit append only
 
 
-def test_the_analytics_dashboard_costs_one_query_and_the_audit_append(client, cast, dynamodb_calls):
+def test_the_analytics_dashboard_costs_one_query_per_chart_and_the_audit_append(client, cast, dynamodb_calls):
+    from analytics.selectors import CHARTS
+
     sign_in(client, cast.marketer.email)
     dynamodb_calls.clear()
 
-    assert client.get("/marketing/analytics/").status_code == 200
+    assert client.get("/marketing/").status_code == 200
 
-    # the twelve weeks' counters in one Query, and the analytics.read event
+    # each chart's counters in one Query of its own partition, and the analytics.read event
+    assert dynamodb_calls == {"Query": len(CHARTS), "TransactWriteItems": 1}
+    assert len(CHARTS) == 8
+
+
+def test_a_chart_download_costs_one_query_and_the_audit_append(client, cast, dynamodb_calls):
+    sign_in(client, cast.marketer.email)
+    dynamodb_calls.clear()
+
+    assert client.get("/marketing/appointments.csv").status_code == 200
+
     assert dynamodb_calls == {"Query": 1, "TransactWriteItems": 1}

@@ -108,7 +108,9 @@ def test_it_makes_a_clinic_in_use(demo):
     items = demo["first"]
     assert len(items["providers"]) == 4
     assert len(items["availability"]) == 4
-    assert len(items["patients"]) == 30
+    # The demo's people; the rest are analytics' anonymous history (no email, no name).
+    assert len([item for item in items["patients"] if "email" in item]) == 30
+    assert all("givenName" not in item for item in items["patients"] if "email" not in item)
     statuses = [item["status"]["S"] for item in items["appointments"]]
     assert statuses.count("completed") >= 15 and statuses.count("booked") >= 10
     assert len(items["documents"]) == 6
@@ -223,3 +225,25 @@ def test_it_refuses_outside_the_local_stack(settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo", stdout=StringIO())
+
+
+def test_the_marketer_sees_twelve_weeks_of_numbers_with_no_small_cell(demo, client):
+    sign_in(client, "marketer@medisecure.test")
+
+    charts = {chart.slug: chart for chart in client.get("/marketing/").context["charts"]}
+
+    for slug, column in (("appointments", 0), ("funnel", 0), ("patients", 1)):
+        rows = charts[slug].rows
+        assert len(rows) == 12
+        # Every week but the current one (just begun) has its count shown.
+        shown = [row.values[column].text for row in rows[:-1]]
+        assert all(text.isdigit() and int(text) >= 11 for text in shown), (slug, shown)
+    assert charts["specialty"].rows and any(
+        value.amount for row in charts["specialty"].rows for value in row.values
+    )
+    assert all(
+        value.amount is None or value.amount >= 11
+        for chart in charts.values()
+        for row in (*chart.rows, chart.total)
+        for value in row.values
+    )

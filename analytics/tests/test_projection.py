@@ -1,90 +1,110 @@
-"""The projector counts each booking and its outcome once, however often its
-stream record is handed over; the dashboard shows small counts as '<11'."""
+"""The projectors turn a month of sign-ups, accounts and appointments, read
+from the tables' own streams, into exactly the counters it should: a status
+change or a move shifts a count rather than adding one, and a stream record
+handed over again counts nothing."""
 
 from __future__ import annotations
-
-from datetime import UTC, datetime
 
 import pytest
 
 from analytics import repository
-from analytics.domain import APPOINTMENTS_ALL, appointment_increments, iso_week, suppressed
+from analytics.domain import appointment_cells, moves
 from analytics.handlers import project_appointments
+from analytics.tests.support import A_MONTH, a_month, appointment, at, consumers, counters, project
+from medisecure import clock
 from medisecure.streams import StreamRecord
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+def test_a_month_of_signups_and_appointments_makes_exactly_the_expected_counters(aws):
+    a_month()
+
+    project()
+
+    assert counters() == A_MONTH
 
 
-def _record(sequence: str, event: str, new: dict | None, old: dict | None = None) -> StreamRecord:
-    return StreamRecord(
-        event_name=event,
-        sequence_number=sequence,
-        keys={"appointmentId": "a"},
-        new_image=new,
-        old_image=old,
-        created_at=MONDAY,
-    )
+def test_the_same_stream_records_handed_over_again_change_nothing(aws):
+    a_month()
+    project()
+
+    # Fresh checkpoints: every record of every stream is handed over a second time.
+    project(name="analytics-again")
+
+    assert counters() == A_MONTH
 
 
-def _appointment(status: str) -> dict:
-    return {"appointmentId": "a", "status": status, "scheduledDateTime": "2026-03-02T15:00:00.000000Z"}
+def test_a_batch_handed_over_twice_within_one_run_counts_once(aws):
+    appointment("a1", "p1", created=at(2, 11), start=at(4, 10))
+    (appointments,) = [each for each in consumers() if each.table.name == "appointments"]
+    records = []
+    appointments.handler = records.extend
+    appointments.poll()
+
+    project_appointments(records)
+    project_appointments(records)
+
+    assert repository.counters_between("appointments", "2026-W10", "2026-W10") == {"2026-W10#booked": 1}
+    assert repository.counters_between("patients", "2026-W10", "2026-W10") == {"2026-W10#new": 1}
 
 
-def test_a_booking_then_its_cancellation_counts_one_booked_and_one_cancelled(aws):
-    week = iso_week(MONDAY)
+def test_a_batch_whose_first_half_counted_before_counts_only_its_second_half(aws):
+    for number in range(4):
+        appointment(f"a{number}", f"p{number}", created=at(2, 11), start=at(4, 10))
+    (appointments,) = [each for each in consumers() if each.table.name == "appointments"]
+    records = []
+    appointments.handler = records.extend
+    appointments.poll()
+
+    project_appointments(records[:2])
+    project_appointments(records)
+
+    assert repository.counters_between("appointments", "2026-W10", "2026-W10") == {"2026-W10#booked": 4}
+    assert repository.counters_between("patients", "2026-W10", "2026-W10") == {"2026-W10#new": 4}
+
+
+def test_a_cancellation_adds_one_cancelled_and_leaves_booked_and_drops_the_visits_hour():
+    booked = {
+        "status": "booked",
+        "scheduledDateTime": at(4, 10),
+        "createdAt": at(2, 11),
+        "specialty": "Cardiology",
+    }
+
+    moved = moves(appointment_cells(booked), appointment_cells({**booked, "status": "cancelled"}))
+
+    assert moved == {
+        ("appointments", "2026-W10#cancelled"): 1,
+        ("specialty", "2026-W10#Cardiology#cancelled"): 1,
+        ("visit-type", "2026-W10#Other#cancelled"): 1,
+        ("weekday", "2026-W10#3"): -1,
+        ("hour", "2026-W10#10"): -1,
+    }
+
+
+def test_a_completed_visit_corrected_to_missed_moves_its_count():
+    completed = {"status": "completed", "scheduledDateTime": at(4, 10), "visitTypeName": "Check-up"}
+
+    moved = moves(appointment_cells(completed), appointment_cells({**completed, "status": "no_show"}))
+
+    assert moved[("appointments", "2026-W10#completed")] == -1
+    assert moved[("appointments", "2026-W10#no_show")] == 1
+    assert ("appointments", "2026-W10#booked") not in moved
+
+
+def test_a_removed_item_counts_nothing(aws):
     project_appointments(
         [
-            _record("1", "INSERT", _appointment("booked")),
-            _record("2", "MODIFY", _appointment("cancelled"), _appointment("booked")),
-        ]
-    )
-
-    counters = repository.counters_between(APPOINTMENTS_ALL, week, week)
-
-    assert counters == {f"{week}#booked": 1, f"{week}#cancelled": 1}
-
-
-def test_a_record_handed_over_twice_counts_once(aws):
-    week = iso_week(MONDAY)
-    batch = [_record("10", "INSERT", _appointment("booked")), _record("11", "INSERT", _appointment("booked"))]
-
-    project_appointments(batch)
-    project_appointments(batch)
-
-    assert repository.counters_between(APPOINTMENTS_ALL, week, week) == {f"{week}#booked": 2}
-
-
-def test_a_change_that_keeps_the_status_counts_nothing():
-    assert appointment_increments("MODIFY", _appointment("booked"), _appointment("booked")) == []
-    assert appointment_increments("REMOVE", None, _appointment("booked")) == []
-
-
-def test_a_count_under_eleven_is_shown_only_as_fewer_than_eleven():
-    assert suppressed(10) == "<11"
-    assert suppressed(0) == "<11"
-    assert suppressed(11) == "11"
-
-
-def test_the_dashboard_shows_a_cell_of_ten_as_fewer_than_eleven(aws, client, cast):
-    from medisecure import clock
-    from tests.support import sign_in
-
-    now = clock.now()
-    project_appointments(
-        [
-            _record(
-                str(100 + n),
-                "INSERT",
-                {"appointmentId": f"a{n}", "status": "booked", "scheduledDateTime": clock.stamp(now)},
+            StreamRecord(
+                event_name="REMOVE",
+                sequence_number="1",
+                keys={"appointmentId": "a"},
+                new_image=None,
+                old_image={"status": "booked", "scheduledDateTime": at(4, 10)},
+                created_at=clock.now(),
             )
-            for n in range(10)
         ]
     )
-    sign_in(client, cast.marketer.email)
 
-    page = client.get("/marketing/analytics/").content.decode()
-
-    assert "<td>&lt;11</td>" in page
-    assert "<td>10</td>" not in page
+    assert counters() == {}

@@ -140,6 +140,7 @@ def appointment_book(
         patient_name=patient.full_name,
         slot=slot,
         provider_name=provider.display_name,
+        specialty=provider.specialty,
         reason=reason,
         at=clock.stamp(),
         visit=visit,

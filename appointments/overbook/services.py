@@ -110,6 +110,7 @@ def appointment_overbook(
         patient_name=patient.full_name,
         slot=slot,
         provider_name=provider.display_name,
+        specialty=provider.specialty,
         reason=visit_reason,
         at=clock.stamp(),
     )

@@ -227,6 +227,7 @@ def hold_claim(*, actor: Actor, audit: AuditContext, hold_id: str, reason: str) 
         patient_name=patient.full_name,
         slot=Slot(hold.start, hold.end, hold.provider_id),
         provider_name=provider.display_name,
+        specialty=provider.specialty,
         reason=reason,
         at=clock.stamp(),
     )

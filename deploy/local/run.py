@@ -44,7 +44,8 @@ TRY_AS = {
     "move or cancel a visit with Dr Nowak after his two weeks away (his waitlist's first patient is emailed)",
     "admin": "review the two clinician applications and the emergency-access grant; visit types and "
     "locations; verify the audit trail",
-    "marketer": "the clinic directory: four doctors in three specialties",
+    "marketer": "twelve weeks of sign-ups and bookings on the dashboard (change the weeks, download a "
+    "chart's CSV); the clinic directory: four doctors in three specialties",
 }
 
 

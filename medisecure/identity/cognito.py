@@ -69,7 +69,7 @@ def has_totp_mfa(access_token: str) -> bool:
 
 class AccessTokenRefused(Exception):
     """The session's access token is no longer accepted (expired or revoked):
-    the person signs in again before changing their sign-in."""
+    the person signs in again before changing their sign-in or their email."""
 
 
 def _access_token_refused(exc: ClientError) -> bool:
@@ -443,10 +443,6 @@ def admin_reset_password(username: str) -> None:
 
 class EmailCodeRefused(Exception):
     """An email change code that is wrong, expired, or spent by too many tries."""
-
-
-class AccessTokenRefused(Exception):
-    """The person's access token has expired or was revoked: they sign in again."""
 
 
 def email_change_request(username: str, new_email: str) -> None:

@@ -17,6 +17,7 @@ from portal.demo.clinic import DemoClinic
 from portal.demo.doctors import doctors_seed
 from portal.demo.documents import documents_seed
 from portal.demo.emergency import emergency_seed
+from portal.demo.history import history_seed
 from portal.demo.messages import messages_seed
 from portal.demo.patients import patients_seed
 from portal.demo.results import results_seed
@@ -42,4 +43,6 @@ STEPS: tuple[Step, ...] = (
     Step("messages", messages_seed),
     Step("results", results_seed),
     Step("scheduling", scheduling_seed),
+    # Last: it counts every step's changes too.
+    Step("analytics", history_seed),
 )

@@ -17,9 +17,11 @@ NEW = "pending.address@example.com"
 
 
 def _token(cast, settings) -> str:
-    return aws.client("cognito-idp").initiate_auth(
+    return aws.client("cognito-idp").admin_initiate_auth(
+        # The admin API: the app client allows no password flow of its own.
+        UserPoolId=settings.COGNITO_USER_POOL_ID,
         ClientId=settings.OIDC_RP_CLIENT_ID,
-        AuthFlow="USER_PASSWORD_AUTH",
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
         AuthParameters={
             "USERNAME": cast.patient.email,
             "PASSWORD": TEST_PASSWORD,

@@ -19,9 +19,11 @@ NEW_PASSWORD = "Another-Horse-7-Staple!"
 
 def _with_totp(email, settings) -> str:
     """Turn TOTP on for the person, through the portal's own enrolment calls."""
-    token = aws.client("cognito-idp").initiate_auth(
+    token = aws.client("cognito-idp").admin_initiate_auth(
+        # The admin API: the app client allows no password flow of its own.
+        UserPoolId=settings.COGNITO_USER_POOL_ID,
         ClientId=settings.OIDC_RP_CLIENT_ID,
-        AuthFlow="USER_PASSWORD_AUTH",
+        AuthFlow="ADMIN_USER_PASSWORD_AUTH",
         AuthParameters={
             "USERNAME": email,
             "PASSWORD": TEST_PASSWORD,

@@ -72,7 +72,7 @@ def _reseal_attack(events, index, *, reseal_successors=True):
     last = rewritten[-1]
     head = dynamo.from_item(
         dynamo.client().get_item(
-            TableName=dynamo.name(AUDIT_LOGS), Key=dynamo.to_item(repository._head_key(last.chain_id))
+            TableName=dynamo.name(AUDIT_LOGS), Key=dynamo.to_item(repository.head_key(last.chain_id))
         )["Item"]
     )
     _put_raw(dynamo.to_item({**head, "lastHash": last.hash}))
@@ -144,7 +144,7 @@ def test_a_deleted_event_is_named_even_when_its_head_is_rewound(aws, one_chain):
     events = write(3)
     drain()
     dynamo.client().delete_item(TableName=dynamo.name(AUDIT_LOGS), Key=_key(events[2]))
-    head_key = dynamo.to_item(repository._head_key(events[2].chain_id))
+    head_key = dynamo.to_item(repository.head_key(events[2].chain_id))
     head = dynamo.from_item(dynamo.client().get_item(TableName=dynamo.name(AUDIT_LOGS), Key=head_key)["Item"])
     _put_raw(dynamo.to_item({**head, "lastSeq": 2, "lastHash": events[1].hash}))
     drain()

@@ -65,9 +65,18 @@ NOT_RUN_BY_THE_TASK_ROLE |= {
     "audit/archive/writer_repository.py",
     "audit/archive/lambda_handler.py",
     "audit/archive/restore_repository.py",
+    # The restore drill (manage.py restore_drill) restores, scans and deletes
+    # tables: an operator's, with the operator's own credentials.
+    "audit/restore_drill/repository.py",
     # The analytics projector: its own principal may only UpdateItem the analytics table.
     "analytics/projector_repository.py",
     "analytics/handlers.py",
+    "analytics/lambda_handler.py",
+    # The rebuild is an operator's repair, run with the operator's own
+    # credentials: the one full read of the source tables.
+    "analytics/rebuild_repository.py",
+    "analytics/rebuild.py",
+    "analytics/management/commands/analytics_rebuild.py",
 }
 # The demo clinic's step markers live in a table of the local stack only
 # (seed_demo refuses anywhere else), so no role in AWS ever needs it.

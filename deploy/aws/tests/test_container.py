@@ -27,6 +27,7 @@ from gunicorn.app.base import Application
 
 from deploy.aws.tests import code_calls
 from deploy.aws.tests.stack_template import container, parameter_defaults, resolve
+from tools import lock as locks
 
 REPO = code_calls.REPO
 HERE = REPO / "deploy" / "aws"
@@ -144,7 +145,7 @@ def test_the_dockerfile_builds_on_slim_python_311_and_runs_as_an_unprivileged_us
     instructions = _instructions()
     user = [argument for name, argument in instructions if name == "USER"]
 
-    assert instructions[0] == ("FROM", "python:3.11-slim")
+    assert instructions[:2] == [("ARG", "PYTHON_IMAGE"), ("FROM", "${PYTHON_IMAGE}")]
     assert user and user[-1].split(":")[0] not in ("root", "0")
     # Nothing runs as root after the switch.
     assert [name for name, _ in instructions].index("USER") > max(
@@ -162,7 +163,8 @@ def test_the_dockerfiles_steps_name_files_that_exist():
 
     for source in copied:
         assert (REPO / source).exists(), source
-    assert "pip install -r requirements-runtime.txt" in runs and RUNTIME_REQUIREMENTS.exists()
+    assert "pip install --require-hashes --no-deps -r requirements-runtime.txt" in runs
+    assert RUNTIME_REQUIREMENTS.exists()
     assert "sh deploy/aws/collectstatic.sh" in runs and (HERE / "collectstatic.sh").exists()
     assert command[:3] == ["gunicorn", "--config", "deploy/aws/gunicorn.conf.py"]
     module, attribute = command[3].split(":")
@@ -235,17 +237,11 @@ def test_the_build_step_collects_the_static_files_with_a_manifest(tmp_path):
 
 # ------------------------------------------------------------------ requirements
 def _normal(name: str) -> str:
-    return name.lower().replace("_", "-")
+    return locks.normal_name(name)
 
 
 def _requirement_names(path: Path) -> dict[str, str]:
-    pins = {}
-    for line in path.read_text().splitlines():
-        line = line.split("#")[0].strip()
-        if line and not line.startswith("-"):
-            name, _, version = line.partition("==")
-            pins[_normal(re.sub(r"\[.*\]", "", name))] = version
-    return pins
+    return {name: version for name, (version, _) in locks.pins(path).items()}
 
 
 def test_the_image_installs_pinned_runtime_requirements_that_cover_every_runtime_import():
@@ -275,7 +271,8 @@ def test_the_image_installs_pinned_runtime_requirements_that_cover_every_runtime
     assert all(pins.values()), "every runtime requirement is pinned with =="
     assert needed <= set(pins) | brought, needed - set(pins) - brought
     assert {"gunicorn", "psycopg"} <= set(pins)
-    assert "-r requirements-runtime.txt" in (REPO / "requirements.txt").read_text()
+    # The tests' lock holds every runtime pin, at the same version.
+    assert pins.items() <= _requirement_names(REPO / "requirements.txt").items()
 
 
 # ------------------------------------------------------------------ production environment

@@ -90,6 +90,7 @@ def test_every_alarm_tells_the_operators_when_it_fires_and_clears():
         "ArchiverIteratorAgeAlarm",
         "ArchiverFailuresAlarm",
         "AuditVerificationBrokenAlarm",
+        "ProjectorIteratorAgeAlarm",
     }
     for logical_id, alarm in alarms.items():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": topic_id}], logical_id
