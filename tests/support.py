@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -17,6 +18,18 @@ import pyotp
 import requests
 
 TEST_PASSWORD = "Correct-Horse-9-Battery!"
+
+
+def totp_code(secret: str) -> str:
+    """The authenticator's code for `secret`, taken where it stays valid for
+    the request that sends it: the local pool (moto) accepts the current
+    30-second step only, so a code read in a step's last moment would be
+    refused by chance."""
+    totp = pyotp.TOTP(secret)
+    left = totp.interval - time.time() % totp.interval
+    if left < 3:
+        time.sleep(left + 0.05)
+    return totp.now()
 
 
 @dataclass
@@ -77,7 +90,7 @@ def hosted_sign_in(
         return page.headers["Location"]
     answer = hosted.submit(page, {"email": email, "password": password})
     if answer.status_code == 200 and totp_secret:
-        answer = hosted.submit(answer, {"code": pyotp.TOTP(totp_secret).now()})
+        answer = hosted.submit(answer, {"code": totp_code(totp_secret)})
     assert answer.status_code == 302, f"hosted UI did not sign in: {answer.status_code}"
     return answer.headers["Location"]
 

@@ -2,14 +2,21 @@
 
 import time
 
-import pyotp
 import pytest
 
 from audit import repository as audit_log
 from medisecure import aws
 from medisecure.identity.session_keys import LAST_SEEN, SIGNED_IN_AT
 from medisecure.models import User
-from tests.support import HostedUi, authorize_redirect, first_form, hosted_sign_in, local_path, sign_in
+from tests.support import (
+    HostedUi,
+    authorize_redirect,
+    first_form,
+    hosted_sign_in,
+    local_path,
+    sign_in,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -199,7 +206,7 @@ def test_staff_must_enrol_in_totp_then_sign_in_with_it(client, cast, settings):
     wrong = client.post("/account/mfa/", {"code": "000000"})
     assert wrong.status_code == 200 and "did not match" in wrong.content.decode()
 
-    enrolled = client.post("/account/mfa/", {"code": pyotp.TOTP(secret).now()})
+    enrolled = client.post("/account/mfa/", {"code": totp_code(secret)})
 
     assert enrolled.status_code == 302 and "mfa-ready" in enrolled["Location"]
     assert client.get("/doctor/").status_code == 302  # signed out

@@ -69,9 +69,10 @@ def test_a_person_signs_up_verifies_signs_in_and_edits_their_profile(
     page.get_by_label("Allergies").fill("Penicillin: rash")
     page.get_by_role("button", name="Save my profile").click()
 
+    # Saved in Spanish, the profile answers in it.
     page.wait_for_url(live_server.url + "/patient/profile/")
-    assert "Your profile is saved." in page.content()
-    assert page.get_by_label("Preferred language").input_value() == "es"
-    assert page.get_by_label("City or town").input_value() == "Albany"
-    assert page.get_by_label("Allergies").input_value() == "Penicillin: rash"
+    assert "Su perfil está guardado." in page.content()
+    assert page.get_by_label("Idioma preferido").input_value() == "es"
+    assert page.get_by_label("Ciudad o pueblo").input_value() == "Albany"
+    assert page.get_by_label("Alergias").input_value() == "Penicillin: rash"
     assert_accessible(page)

@@ -4,13 +4,12 @@ their authenticator's code at the next sign-in, as Cognito asks."""
 
 import re
 
-import pyotp
 import pytest
 from django.test import Client
 
 from medisecure import aws
 from medisecure.identity import cognito
-from tests.support import TEST_PASSWORD, mail_to, sign_in
+from tests.support import TEST_PASSWORD, mail_to, sign_in, totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +30,7 @@ def _with_totp(email, settings) -> str:
         },
     )["AuthenticationResult"]["AccessToken"]
     secret = cognito.begin_totp_enrolment(token)
-    cognito.finish_totp_enrolment(token, pyotp.TOTP(secret).now())
+    cognito.finish_totp_enrolment(token, totp_code(secret))
     return secret
 
 

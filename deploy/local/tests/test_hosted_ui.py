@@ -31,6 +31,10 @@ def totp_code(secret: str) -> str:
     # moto's fixed secret is too short for pyotp, which enforces 112 bits.
     key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
     totp = TOTP(key, 6, SHA1(), 30, enforce_key_length=False)
+    # moto accepts the current 30-second step only: never read a step's last moment.
+    left = 30 - time.time() % 30
+    if left < 3:
+        time.sleep(left + 0.05)
     return totp.generate(time.time()).decode("ascii")
 
 
