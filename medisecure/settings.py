@@ -474,6 +474,13 @@ def _refuse_unsafe_production_settings():
         problems.append("DATABASE_URL must point at PostgreSQL")
     elif not DATABASES["default"].get("PASSWORD"):
         problems.append("DATABASE_PASSWORD (or a password in DATABASE_URL) is required")
+    database_tls = DATABASES["default"].get("OPTIONS", {})
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and not (
+        database_tls.get("sslmode") == "verify-full" and database_tls.get("sslrootcert")
+    ):
+        # sslmode=require encrypts but trusts any certificate: whoever answers
+        # on the database's address would read every session.
+        problems.append("DATABASE_URL must use sslmode=verify-full with an sslrootcert (the RDS bundle)")
     if problems:
         raise ImproperlyConfigured("Refusing production settings: " + "; ".join(problems))
 

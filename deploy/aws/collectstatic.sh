@@ -17,7 +17,7 @@ env \
     COGNITO_APP_CLIENT_ID=build-only \
     COGNITO_APP_CLIENT_SECRET=build-only \
     DOCUMENTS_KMS_KEY_ID=build-only \
-    DATABASE_URL=postgres://build@build.invalid/build \
+    DATABASE_URL="postgres://build@build.invalid/build?sslmode=verify-full&sslrootcert=/etc/ssl/certs/rds-global-bundle.pem" \
     DATABASE_PASSWORD=build-only \
     EMERGENCY_ACCESS_NOTIFY=build@build.invalid \
     python manage.py collectstatic --noinput

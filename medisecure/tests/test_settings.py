@@ -28,7 +28,10 @@ def _production_env(**overrides):
         "COGNITO_DOMAIN_PREFIX": "clinic-example",
         "DOCUMENTS_KMS_KEY_ID": "arn:aws:kms:us-east-1:111122223333:key/example",
         # `check` never connects: the URL only has to name PostgreSQL.
-        "DATABASE_URL": "postgres://medisecure@db.clinic.example:5432/medisecure?sslmode=require",
+        "DATABASE_URL": (
+            "postgres://medisecure@db.clinic.example:5432/medisecure"
+            "?sslmode=verify-full&sslrootcert=/etc/ssl/certs/rds-global-bundle.pem"
+        ),
         "DATABASE_PASSWORD": "example-database-password",
         "EMERGENCY_ACCESS_NOTIFY": "privacy@clinic.example",
     }
@@ -75,6 +78,14 @@ def test_production_like_settings_pass_the_deploy_checks_with_no_warning():
         ({"SIGNUP_SECRET_KEY": ""}, "SIGNUP_SECRET_KEY"),
         ({"SIGNUP_SECRET_KEY": "local-only-signup-key-never-used-in-production"}, "SIGNUP_SECRET_KEY"),
         ({"EMERGENCY_ACCESS_NOTIFY": None}, "EMERGENCY_ACCESS_NOTIFY"),
+        (
+            {"DATABASE_URL": "postgres://medisecure@db.clinic.example:5432/medisecure?sslmode=require"},
+            "sslmode=verify-full",
+        ),
+        (
+            {"DATABASE_URL": "postgres://medisecure@db.clinic.example:5432/medisecure?sslmode=verify-full"},
+            "sslrootcert",
+        ),
     ],
     ids=[
         "local-aws-endpoint",
@@ -94,6 +105,8 @@ def test_production_like_settings_pass_the_deploy_checks_with_no_warning():
         "no-signup-secret",
         "default-signup-secret",
         "no-emergency-notify",
+        "database-certificate-unchecked",
+        "database-without-ca-bundle",
     ],
 )
 def test_production_refuses_to_start_with_a_developer_setting(override, complaint):

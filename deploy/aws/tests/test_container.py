@@ -170,6 +170,13 @@ def test_the_dockerfiles_steps_name_files_that_exist():
     module, attribute = command[3].split(":")
     assert (REPO / (module.replace(".", "/") + ".py")).exists() and attribute == "application"
     assert "/healthz" in health
+    # The bundle the database's certificate is verified against (the
+    # template's sslrootcert) is fetched by its checksum, before the switch
+    # to the unprivileged user.
+    assert (
+        'python /tmp/fetch_rds_ca_bundle.py "$RDS_CA_BUNDLE_SHA256" /etc/ssl/certs/rds-global-bundle.pem'
+        in runs
+    )
 
 
 def _ignored(path: str, patterns: list[str]) -> bool:
@@ -312,7 +319,8 @@ def test_the_environment_the_stack_gives_the_container_passes_the_production_che
     assert result.returncode == 0, result.stderr
     assert (
         environment["DATABASE_URL"].startswith("postgres://medisecure@")
-        and "sslmode=require" in environment["DATABASE_URL"]
+        and "sslmode=verify-full&sslrootcert=/etc/ssl/certs/rds-global-bundle.pem"
+        in environment["DATABASE_URL"]
     )
     assert shlex.split(environment["FORWARDED_ALLOW_IPS"].replace(",", " ")) == [
         "10.40.0.0/20",
