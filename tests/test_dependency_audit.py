@@ -92,6 +92,25 @@ def test_an_empty_report_fails(report):
     assert dependency_audit.main() == 1
 
 
+@pytest.mark.parametrize("offline_ok", ["0", "1"])
+def test_a_pip_audit_that_stops_without_a_report_fails_with_its_reason(monkeypatch, capsys, offline_ok):
+    """Not a traceback, and not passed even offline: an audit that never ran
+    is not an audit that found its data unreachable."""
+    monkeypatch.setenv("PIP_AUDIT_OFFLINE_OK", offline_ok)
+
+    class Stopped:
+        stderr = b"Traceback ...\nrequests.exceptions.ConnectionError: no route to pypi.org\n"
+
+    def pip_audit(command, **options):
+        return Stopped()  # and writes nothing to the --output file
+
+    monkeypatch.setattr(dependency_audit.subprocess, "run", pip_audit)
+
+    assert dependency_audit.main() == 1
+    said = capsys.readouterr().out
+    assert "FAILED: pip-audit stopped without a report" in said and "no route to pypi.org" in said
+
+
 def test_ci_accepts_an_offline_audit_explicitly_and_still_runs_exactly_make_test():
     from pathlib import Path
 

@@ -22,9 +22,13 @@ import sys
 import tempfile
 
 
+class AuditDidNotRun(Exception):
+    """pip-audit wrote no report (it stopped before auditing anything)."""
+
+
 def _report() -> dict:
     with tempfile.NamedTemporaryFile(suffix=".json") as output:
-        subprocess.run(
+        ran = subprocess.run(
             [
                 sys.executable,
                 "-m",
@@ -43,11 +47,22 @@ def _report() -> dict:
             capture_output=True,
         )
         with open(output.name, encoding="utf-8") as handle:
-            return json.load(handle)
+            written = handle.read()
+    if not written.strip():
+        # Without any network pip-audit stops before it audits (it cannot
+        # even ask for the first package): nothing was checked, and the
+        # reason is in its last words, not in a report.
+        last_words = ran.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["(nothing)"]
+        raise AuditDidNotRun(last_words[0])
+    return json.loads(written)
 
 
 def main() -> int:
-    dependencies = _report()["dependencies"]
+    try:
+        dependencies = _report()["dependencies"]
+    except AuditDidNotRun as stopped:
+        print(f"FAILED: pip-audit stopped without a report, so nothing was audited: {stopped}")
+        return 1
     vulnerable = [dep for dep in dependencies if dep.get("vulns")]
     unchecked = [dep for dep in dependencies if "skip_reason" in dep]
     checked = len(dependencies) - len(unchecked)
