@@ -18,7 +18,11 @@ SCAN_PAGE = 100
 
 def items_of(table: Table, *, pages_per_second: float) -> Iterator[dict]:
     """Every item of `table`, one Scan page at a time, at most
-    `pages_per_second` pages a second."""
+    `pages_per_second` pages a second.
+
+    The one full-table read of the analytics room, and a Scan on purpose:
+    only the operator's `manage.py analytics_rebuild` calls it (never a
+    request path), to recount what the projectors should have counted."""
     start_key = None
     pause = 1.0 / pages_per_second if pages_per_second > 0 else 0.0
     while True:

@@ -131,6 +131,32 @@ class PhoneField(TextField):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+class EmailAddressField(forms.EmailField):
+    """A person's email address as sign-up, recovery and email change take
+    it: at most 128 characters (the pool's and the tables' bound), one
+    wording for its errors, and lower-cased, since the portal keys people on
+    the address as typed in any case."""
+
+    MAX_LENGTH = 128
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", self.MAX_LENGTH)
+        kwargs.setdefault("widget", forms.EmailInput(attrs={"autocomplete": "email"}))
+        kwargs.setdefault(
+            "error_messages",
+            {
+                "invalid": _("Enter an email address like name@example.com."),
+                "max_length": format_lazy(
+                    _("Use an email address of at most {count} characters."), count=self.MAX_LENGTH
+                ),
+            },
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return super().clean(value).strip().lower()
+
+
 class CalendarDayField(forms.DateField):
     """A day the clinic's calendar can hold. The years are bounded so a date
     like 9999-12-31, moved into another zone or a week further on, is a

@@ -5,13 +5,15 @@ against the pool's policy with the same messages as sign-up."""
 from __future__ import annotations
 
 from django import forms
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from medisecure.forms import PASSWORD_MAX_LENGTH, ErrorSummaryMixin, NewPasswordMixin, new_password_field
-
-# As sign-up's: the email is the Cognito username.
-EMAIL_MAX_LENGTH = 128
+from medisecure.forms import (
+    PASSWORD_MAX_LENGTH,
+    EmailAddressField,
+    ErrorSummaryMixin,
+    NewPasswordMixin,
+    new_password_field,
+)
 
 
 class _NewPasswordMixin(NewPasswordMixin):
@@ -19,21 +21,9 @@ class _NewPasswordMixin(NewPasswordMixin):
 
 
 class ForgotPasswordForm(ErrorSummaryMixin, forms.Form):
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=EMAIL_MAX_LENGTH,
-        help_text=_("The address you sign in with. We email a code to it."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "invalid": _("Enter an email address like name@example.com."),
-            "max_length": format_lazy(
-                _("Use an email address of at most {count} characters."), count=EMAIL_MAX_LENGTH
-            ),
-        },
+    email = EmailAddressField(
+        label=_("Email address"), help_text=_("The address you sign in with. We email a code to it.")
     )
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
 
 class ResetPasswordForm(_NewPasswordMixin, ErrorSummaryMixin, forms.Form):

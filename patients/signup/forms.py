@@ -7,11 +7,11 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.functional import lazy
-from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from medisecure.forms import (
     DateOfBirthField,
+    EmailAddressField,
     ErrorSummaryMixin,
     NewPasswordMixin,
     PersonNameField,
@@ -21,9 +21,6 @@ from medisecure.forms import (
 )
 from patients.signup.domain import SignupDetails
 
-# The email is the Cognito username, and Cognito usernames stop at 128.
-EMAIL_MAX_LENGTH = 128
-
 
 class SignupForm(ErrorSummaryMixin, forms.Form):
     given_name = PersonNameField(
@@ -32,25 +29,13 @@ class SignupForm(ErrorSummaryMixin, forms.Form):
     family_name = PersonNameField(
         label=_("Last name"), widget=forms.TextInput(attrs={"autocomplete": "family-name"})
     )
-    email = forms.EmailField(
-        label=_("Email address"),
-        max_length=EMAIL_MAX_LENGTH,
-        help_text=_("We send a 6-digit code here. You sign in with this address."),
-        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        error_messages={
-            "invalid": _("Enter an email address like name@example.com."),
-            "max_length": format_lazy(
-                _("Use an email address of at most {count} characters."), count=EMAIL_MAX_LENGTH
-            ),
-        },
+    email = EmailAddressField(
+        label=_("Email address"), help_text=_("We send a 6-digit code here. You sign in with this address.")
     )
     date_of_birth = DateOfBirthField(label=_("Date of birth"))
     phone = PhoneField(
         label=_("Mobile phone"), widget=forms.TextInput(attrs={"autocomplete": "tel", "type": "tel"})
     )
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
 
     def details(self) -> SignupDetails:
         data = self.cleaned_data
