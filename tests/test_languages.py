@@ -194,7 +194,7 @@ def test_dates_and_times_read_in_the_pages_language():
         spanish = (clinic_time.clinic_datetime(moment), clinic_time.clinic_long_date(date(2026, 12, 2)))
 
     assert english == ("Wed 2 Dec 2026, 10:00 AM", "Wednesday 2 December 2026")
-    assert spanish == ("mié 2 Dic 2026, 10:00", "miércoles 2 de diciembre de 2026")
+    assert spanish == ("mié 2 dic 2026, 10:00", "miércoles 2 de diciembre de 2026")
 
 
 # --- The catalogue -------------------------------------------------------------------
