@@ -3,6 +3,7 @@
 import time
 
 import pytest
+from django.test import Client
 
 from audit import repository as audit_log
 from medisecure import aws
@@ -59,6 +60,20 @@ def test_the_sign_in_is_audited_with_the_users_sub_and_role(client, cast):
     assert [(e.action, e.outcome, e.role, e.resource_id) for e in events] == [
         ("auth.sign_in", "allowed", "doctor", cast.doctor.sub)
     ]
+
+
+def test_signing_in_on_a_second_device_keeps_the_first_devices_session(client, cast):
+    """A doctor signed in at the front desk and in a consulting room stays
+    signed in at both: only signing out everywhere, a reset or an admin's
+    action ends the other sessions."""
+    sign_in(client, cast.doctor.email)
+    assert client.get("/doctor/").status_code == 200
+    second = Client()
+
+    sign_in(second, cast.doctor.email)
+
+    assert second.get("/doctor/").status_code == 200
+    assert client.get("/doctor/").status_code == 200
 
 
 def test_it_keeps_next_only_when_it_stays_on_the_site(client, cast):

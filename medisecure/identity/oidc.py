@@ -168,7 +168,11 @@ class CognitoOIDCBackend(OIDCAuthenticationBackend):
         user.cognito_username = str(payload.get("cognito:username") or user.cognito_username)
         user.role = role.value if role else ""
         user.is_staff = user.is_superuser = role is not None and role.value == "admin"
-        user.set_unusable_password()
+        if user.has_usable_password():
+            # Once only: each call draws a new random unusable hash, and
+            # Django's session hash is derived from it, so doing it at every
+            # sign-in ended the person's sessions on every other device.
+            user.set_unusable_password()
         user.save()
         self._require_mfa_enrolment_if_needed(role, access_token)
         return user
