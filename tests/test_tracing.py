@@ -143,3 +143,33 @@ def test_tracing_off_instruments_nothing_and_the_log_line_names_no_trace(client,
         client.get("/patient/")
     records = [record for record in caplog.records if record.name == "medisecure.requests"]
     assert records and not [record for record in records if hasattr(record, "trace_id")]
+
+
+def test_otlp_sends_scrubbed_spans_with_xray_ids_and_header_to_the_sidecars_http_endpoint(
+    settings, monkeypatch
+):
+    from opentelemetry import propagate, trace
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.propagators.aws import AwsXRayPropagator
+    from opentelemetry.sdk.extension.aws.trace import AwsXRayIdGenerator
+
+    # The process-wide provider and header format can be set only once;
+    # the test reads what configure() would set.
+    chosen = {}
+    monkeypatch.setattr(trace, "set_tracer_provider", lambda provider: chosen.update(provider=provider))
+    monkeypatch.setattr(propagate, "set_global_textmap", lambda textmap: chosen.update(textmap=textmap))
+    settings.TRACES_EXPORTER = "otlp"
+
+    provider = tracing.configure()
+    try:
+        processors = provider._active_span_processor._span_processors
+        exporters = [processor._batch_processor._exporter for processor in processors]
+    finally:
+        tracing.stop()
+
+    assert chosen["provider"] is provider and isinstance(chosen["textmap"], AwsXRayPropagator)
+    assert isinstance(provider.id_generator, AwsXRayIdGenerator)
+    # Every way out of the provider passes the scrubber.
+    assert exporters and all(isinstance(exporter, tracing.ScrubbingSpanExporter) for exporter in exporters)
+    (otlp,) = [exporter.inner for exporter in exporters]
+    assert isinstance(otlp, OTLPSpanExporter) and otlp._endpoint == "http://127.0.0.1:4318/v1/traces"
