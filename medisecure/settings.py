@@ -401,6 +401,14 @@ STORAGES = {
     },
 }
 
+# Traces (medisecure/observability/tracing.py): "otlp" in AWS, to the
+# collector sidecar on the task's loopback, which sends them to X-Ray;
+# "console" prints them; "none" (the default) instruments nothing.
+TRACES_EXPORTER = env.str("TRACES_EXPORTER", default="none")
+if TRACES_EXPORTER not in ("otlp", "console", "none"):
+    raise ImproperlyConfigured("TRACES_EXPORTER must be 'otlp', 'console' or 'none'.")
+OTEL_EXPORTER_OTLP_ENDPOINT = env.str("OTEL_EXPORTER_OTLP_ENDPOINT", default="http://127.0.0.1:4318")
+
 # One JSON object a line (medisecure/observability): CloudWatch Logs
 # Insights reads the fields, and the lines with an `_aws` member are
 # CloudWatch metrics (EMF). LOG_FORMAT=plain for a person reading a terminal.

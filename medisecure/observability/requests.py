@@ -4,13 +4,17 @@ The line names the route (its URL pattern's name, never the path: ids in
 paths identify patients), the method, the status, the duration, the
 DynamoDB round trips and consumed capacity, and the actor's role (never a
 name or an email); the request id joins it to the request's other lines,
-its audit events and its X-Ray trace (the load balancer's trace id is the
-request id when it sends one)."""
+its audit events and the load balancer's log (the load balancer's trace id
+is the request id when it sends one); `trace_id`, when tracing is on
+(medisecure/observability/tracing.py), is the X-Ray trace of the request
+and its AWS calls."""
 
 from __future__ import annotations
 
 import logging
 import time
+
+from opentelemetry import trace
 
 from medisecure.observability import dynamodb, metrics
 
@@ -25,6 +29,17 @@ def route_name(request) -> str:
     if match is None:
         return getattr(request, "route_name", None) or UNMATCHED
     return match.view_name or UNMATCHED
+
+
+def trace_id() -> str | None:
+    """The current trace's id as X-Ray writes it (1-<8 hex>-<24 hex>: the
+    AWS id generator puts the start time in the first 8), None when nothing
+    is being traced."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    digits = format(context.trace_id, "032x")
+    return f"1-{digits[:8]}-{digits[8:]}"
 
 
 def role_of(request) -> str:
@@ -64,6 +79,9 @@ class RequestLogMiddleware:
             "dynamodb_throttles": tally.throttles,
             "role": role_of(request),
         }
+        traced = trace_id()
+        if traced:
+            line["trace_id"] = traced
         document = metrics.emf(
             {
                 metrics.REQUESTS: (1, "Count"),

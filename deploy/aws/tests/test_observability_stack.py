@@ -6,11 +6,14 @@ goes with it (X-Ray only; no PutMetricData, since metrics are log lines)."""
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
+import yaml
 
 from deploy.aws.tests.stack_template import (
     as_list,
+    container,
     parameter_defaults,
     resolve,
     resources,
@@ -213,3 +216,18 @@ def test_operations_parameters_are_grouped_for_the_console():
     grouped = {name for group in groups for name in group["Parameters"]}
 
     assert set(template()["Parameters"]) == grouped
+
+
+def test_the_portal_sends_its_traces_over_otlp_http_to_the_collectors_receiver():
+    environment = {entry["Name"]: entry.get("Value") for entry in container()["Environment"]}
+    (collector,) = sidecars()
+    config = yaml.safe_load(
+        {entry["Name"]: entry["Value"] for entry in collector["Environment"]}["AOT_CONFIG_CONTENT"]
+    )
+    endpoint = urlsplit(environment["OTEL_EXPORTER_OTLP_ENDPOINT"])
+
+    assert environment["TRACES_EXPORTER"] == "otlp"
+    assert endpoint.scheme == "http" and endpoint.hostname == "127.0.0.1"
+    assert config["receivers"]["otlp"]["protocols"]["http"]["endpoint"] == endpoint.netloc
+    pipeline = config["service"]["pipelines"]["traces"]
+    assert pipeline["receivers"] == ["otlp"] and pipeline["exporters"] == ["awsxray"]
