@@ -220,6 +220,11 @@ def test_the_pool_signs_in_by_email_and_names_each_user_by_their_sub(pool):
     assert user["Username"] != EMAIL
 
 
+def test_the_email_signs_in_whatever_its_case(browser):
+    # The pool's usernames are not case sensitive (UsernameConfiguration).
+    assert browser.code_from(browser.sign_in(email=EMAIL.upper()))
+
+
 def _email_changed(pool, new_email: str) -> None:
     pool.cognito.admin_update_user_attributes(
         UserPoolId=pool.pool_id,
