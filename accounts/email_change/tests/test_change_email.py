@@ -274,12 +274,25 @@ def test_a_doctor_changes_their_address_and_their_provider_record_follows(client
     assert [event.detail for event in _events(VERIFIED)] == [{"record": "provider"}]
 
 
-def test_forgot_password_with_the_new_address_reaches_the_account(client, cast, local_stack):
+def test_forgot_password_with_the_new_address_resets_the_account_and_signs_in_with_it(
+    client, cast, local_stack
+):
     sign_in(client, cast.patient.email)
     _ask(client)
     _enter(client, _codes(local_stack)[-1])
-    Client().post("/account/forgot-password/", {"email": NEW})
-    assert any("password reset code" in message["body"] for message in mail_to(local_stack, NEW))
+    visitor = Client()
+    visitor.post("/account/forgot-password/", {"email": NEW})
+    [reset] = [m for m in mail_to(local_stack, NEW) if "password reset code" in m["body"]]
+    code = re.search(r"reset code is (\d{6})", reset["body"]).group(1)
+    password = "Another-Horse-7-Staple!"
+    done = visitor.post(
+        "/account/forgot-password/code/", {"code": code, "password": password, "password_again": password}
+    )
+    assert done.status_code == 302 and done["Location"] == "/account/forgot-password/done/"
+    assert sign_in(Client(), NEW, password).status_code == 302
+    assert User.objects.get(username=cast.patient.sub).email == NEW
+    events, _ = audit_log.list_by("action", "account.password_reset_completed")
+    assert [(event.outcome, event.resource_id) for event in events] == [("allowed", cast.patient.sub)]
 
 
 def test_the_same_address_again_is_a_field_error_and_sends_nothing(client, cast, local_stack):
