@@ -170,6 +170,17 @@ def _find_pool(client, name: str) -> str | None:
     return None
 
 
+# People sign in with their email as it is now: the pool names each user by
+# their sub and finds them by their address, so a changed address signs in
+# and the old one no longer does, and no two users share an address. Fixed
+# when a pool is made: changing it means a new pool (README, "Moving people
+# to a new user pool"). The local stack's own test pool is made with it too.
+SIGN_IN_BY_EMAIL = {
+    "UsernameAttributes": ["email"],
+    "UsernameConfiguration": {"CaseSensitive": False},
+}
+
+
 def pool_definition() -> dict:
     """The user pool as the portal needs it. deploy/aws/template.yaml declares
     the same pool; a test compares them."""
@@ -180,7 +191,7 @@ def pool_definition() -> dict:
         # Optional pool-wide: the portal requires TOTP of staff roles itself.
         "MfaConfiguration": "OPTIONAL",
         "AutoVerifiedAttributes": ["email"],
-        "UsernameConfiguration": {"CaseSensitive": False},
+        **SIGN_IN_BY_EMAIL,
         "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
         "AccountRecoverySetting": {"RecoveryMechanisms": [{"Priority": 1, "Name": "verified_email"}]},
         "UserPoolAddOns": {"AdvancedSecurityMode": "ENFORCED" if settings.IS_PRODUCTION else "OFF"},

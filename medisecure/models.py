@@ -15,9 +15,6 @@ class User(AbstractUser):
         choices=[(role.value, role.value.title()) for role in Role],
         help_text="Set from the Cognito groups at every sign-in and re-check.",
     )
-    # The name the user pool knows them by (their first email); the email
-    # shown above may have changed since. Admin actions on the pool use it.
-    cognito_username = models.CharField(max_length=256, blank=True)
 
     class Meta:
         db_table = "medisecure_user"
@@ -32,7 +29,9 @@ class User(AbstractUser):
 
     @property
     def pool_username(self) -> str:
-        return self.cognito_username or self.email
+        """The name the user pool knows them by: their sub, whatever their
+        email has become (the pool signs in by email; its usernames are subs)."""
+        return self.username
 
 
 class PortalSession(AbstractBaseSession):

@@ -196,7 +196,7 @@ def _person_row(setup: Setup) -> None:
     person = setup.cast.other_patient
     setup.made["person"], _ = User.objects.get_or_create(
         username=person.sub,
-        defaults={"email": person.email, "cognito_username": person.email, "role": "patient"},
+        defaults={"email": person.email, "role": "patient"},
     )
 
 

@@ -62,7 +62,7 @@ def test_each_session_row_names_its_user(client, cast):
 
     user = User.objects.get(username=cast.patient.sub)
     assert PortalSession.objects.filter(user_pk=user.pk).count() == 1
-    assert user.cognito_username == cast.patient.email
+    assert user.pool_username == cast.patient.sub  # the pool's username for them
 
 
 @pytest.fixture
@@ -137,13 +137,14 @@ def _refuse(request, operation):
     raise EndpointConnectionError(endpoint_url=request.url)
 
 
-def _refreshes(settings, email, refresh_token) -> bool:
-    """Whether Cognito still makes new tokens from this refresh token."""
+def _refreshes(settings, sub, refresh_token) -> bool:
+    """Whether Cognito still makes new tokens from this refresh token (its
+    SECRET_HASH is over the user's username, their sub)."""
     try:
         aws.client("cognito-idp").initiate_auth(
             ClientId=settings.OIDC_RP_CLIENT_ID,
             AuthFlow="REFRESH_TOKEN_AUTH",
-            AuthParameters={"REFRESH_TOKEN": refresh_token, "SECRET_HASH": cognito.secret_hash(email)},
+            AuthParameters={"REFRESH_TOKEN": refresh_token, "SECRET_HASH": cognito.secret_hash(sub)},
         )
     except ClientError as error:
         assert error.response["Error"]["Code"] == "NotAuthorizedException"
@@ -154,11 +155,11 @@ def _refreshes(settings, email, refresh_token) -> bool:
 def test_signing_out_revokes_the_refresh_token(client, cast, settings):
     sign_in(client, cast.patient.email)
     refresh_token = client.session[REFRESH_TOKEN]
-    assert _refreshes(settings, cast.patient.email, refresh_token)
+    assert _refreshes(settings, cast.patient.sub, refresh_token)
 
     client.post("/sign-out/")
 
-    assert not _refreshes(settings, cast.patient.email, refresh_token)
+    assert not _refreshes(settings, cast.patient.sub, refresh_token)
     events, _ = audit_log.list_by("action", "auth.sign_out")
     assert [e.detail for e in events] == [{"refresh_token": "revoked"}]
 
@@ -181,7 +182,7 @@ def test_sign_out_everywhere_ends_every_portal_and_cognito_session(cast, setting
     )
     assert PortalSession.objects.filter(user_pk=user.pk).count() == 0
     assert second.get("/doctor/").status_code == 302 and first.get("/doctor/").status_code == 302
-    assert not _refreshes(settings, cast.doctor.email, first_refresh)
+    assert not _refreshes(settings, cast.doctor.sub, first_refresh)
     # The first browser's hosted UI session no longer resumes: the password is asked again.
     resumed = first_hosted.session.get(authorize_redirect(first), allow_redirects=False)
     assert resumed.status_code == 200 and "password" in resumed.text

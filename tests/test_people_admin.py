@@ -259,7 +259,6 @@ def test_each_admin_only_service_refuses_anyone_but_an_admin(cast, settings, ser
     User.objects.create(  # the target has a portal account
         username=cast.other_doctor.sub,
         email=cast.other_doctor.email,
-        cognito_username=cast.other_doctor.email,
         role="doctor",
     )
     actor = Actor(user_id=getattr(cast, role).sub, role=role)

@@ -125,7 +125,8 @@ def test_the_same_sub_with_a_changed_email_is_the_same_user(client, cast, settin
         ],
     )
 
-    sign_in(client, cast.patient.email)
+    # The pool signs in by email: the new address now, with the same sub.
+    sign_in(client, "renamed@medisecure.test")
 
     again = User.objects.get(username=cast.patient.sub)
     assert again.pk == first.pk and again.email == "renamed@medisecure.test"

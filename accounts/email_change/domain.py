@@ -11,26 +11,27 @@ VERIFIED = "account.email_change_verified"
 
 @dataclass(frozen=True)
 class PendingEmailChange:
-    """Kept in the person's server-side session between the two pages.
-    `deliverable` is False when the address belongs to another account: no
-    code went to it, and whatever code is typed is refused as a wrong one
-    (the pages never say which; the holder of the address was told)."""
+    """Kept in the person's server-side session between the two pages."""
 
     email: str
-    deliverable: bool
 
     def as_session(self) -> dict:
-        return {"email": self.email, "deliverable": self.deliverable}
+        return {"email": self.email}
 
     @classmethod
     def from_session(cls, value) -> PendingEmailChange | None:
         if not isinstance(value, dict) or not isinstance(value.get("email"), str) or not value["email"]:
             return None
-        return cls(email=value["email"], deliverable=value.get("deliverable") is True)
+        return cls(email=value["email"])
 
 
 class SameAddress(Exception):
     """The new address is the one the account already has."""
+
+
+class AddressTaken(Exception):
+    """Another account has the new address: nothing changed, no code was
+    sent (or the one sent no longer counts)."""
 
 
 class EmailCodeRefused(Exception):

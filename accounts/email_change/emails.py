@@ -48,7 +48,7 @@ def change_requested(old_email: str) -> Message:
 
 def address_in_use(email: str) -> Message:
     """To the holder of an address that another account asked to move to:
-    they are told, the asker is not (the page says the same either way)."""
+    someone signed in has tried their address, and nothing changed."""
     return _message(
         email,
         _("someone tried to use your email address"),

@@ -6,14 +6,19 @@ own token (the pool keeps the old address in force until then:
 UserAttributeUpdateSettings). Then the
 portal's account, the patient record (or the doctor's provider record) and
 the audit event follow, in one transaction for the records and the event.
-The person stays the same: they are keyed on their Cognito sub.
+The person stays the same: they are keyed on their Cognito sub, which is
+the pool's username for them. The pool signs in by email, so from the code
+on they sign in with the new address and the old one no longer works.
 
-No page tells whether another account holds the new address. The pool's
-usernames are first addresses and it has no email alias, so it does not
-refuse a taken address itself: the portal checks. A taken address gets no
-code; its holder is emailed instead, the asker sees the same page as ever,
-and every code they type is refused as a wrong one. Both ways cost about
-the same: one check, one pool or mail call, one audit write, one notice."""
+An address another account holds is refused with a field error, nothing
+changed and no code sent: the pool lets no two users share an address
+(AliasExistsException), and the portal checks its own accounts and the pool
+first. Saying so tells the asker that the address has an account. That is
+accepted here: only someone signed in can ask, the asks are rate limited
+per account (EMAIL_CHANGE_LIMIT) and audited, and the address's holder is
+emailed that it was tried; a person who mistyped, or who has a second
+account, needs to be told why the change cannot happen. Sign-up and forgot
+password, which anyone can reach, still tell no one who has an account."""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ from accounts.email_change import emails
 from accounts.email_change.domain import (
     REQUESTED,
     VERIFIED,
+    AddressTaken,
     EmailCodeRefused,
     PendingEmailChange,
     SameAddress,
@@ -52,7 +58,7 @@ RECORD_ATTEMPTS = 3
 def _address_taken(email: str, person) -> bool:
     """Whether an account other than `person`'s signs in with, or is
     reached at, `email`: the portal's accounts by address, the pool's by
-    username (every account's first address)."""
+    the address they sign in with."""
     others = get_user_model().objects.filter(email__iexact=email).exclude(pk=person.pk)
     if others.exists():
         return True
@@ -69,20 +75,22 @@ def _notify(message: mail.Message, what: str) -> None:
 
 def email_change_request(*, actor: Actor, audit: AuditContext, person, new_email: str) -> PendingEmailChange:
     """Send a code to `new_email` and a notice to the address in force.
-    Raises SameAddress, rate_limits.RateLimited, cognito.PoolUserGone or
-    cognito.CognitoUnavailable."""
+    Raises SameAddress, AddressTaken (nothing changed, no code sent; the
+    address's holder is told), rate_limits.RateLimited, cognito.PoolUserGone
+    or cognito.CognitoUnavailable."""
     if new_email.lower() == (person.email or "").lower():
         raise SameAddress
     rate_limit_attempt(name=EMAIL_CHANGE_LIMIT, subject=actor.user_id)
-    if _address_taken(new_email, person):
-        _notify(emails.address_in_use(new_email), "notice to the address's holder")
-        delivery = "address_taken"
-    else:
-        try:
-            cognito.email_change_request(person.pool_username, new_email)
-            delivery = "code_sent"
-        except cognito.CodeSendLimited:
-            delivery = "limited"
+    try:
+        if _address_taken(new_email, person):
+            raise cognito.AddressInUse
+        cognito.email_change_request(person.pool_username, new_email)
+        delivery = "code_sent"
+    except cognito.CodeSendLimited:
+        delivery = "limited"
+    except cognito.AddressInUse as taken:
+        _address_refused(actor, audit, REQUESTED, new_email)
+        raise AddressTaken from taken
     audit_record(
         actor=actor,
         audit=audit,
@@ -93,22 +101,27 @@ def email_change_request(*, actor: Actor, audit: AuditContext, person, new_email
         detail={"delivery": delivery},
     )
     _notify(emails.change_requested(person.email), "notice to the old address")
-    return PendingEmailChange(email=new_email, deliverable=delivery != "address_taken")
+    return PendingEmailChange(email=new_email)
 
 
 def email_change_verify(
     *, actor: Actor, audit: AuditContext, person, access_token: str, pending: PendingEmailChange, code: str
 ) -> str:
     """Make the pending address the person's with the code sent to it; the
-    address now in force. A wrong code changes nothing. Raises
-    EmailCodeRefused, SignInAgain or cognito.CognitoUnavailable."""
-    # Checked again: another account may have taken the address meanwhile.
-    if not pending.deliverable or _address_taken(pending.email, person):
-        _refused(actor, audit)
+    address now in force, which they sign in with from now on. A wrong code
+    changes nothing. Raises EmailCodeRefused, AddressTaken (another account
+    has taken the address since the code was sent), SignInAgain or
+    cognito.CognitoUnavailable."""
     try:
+        # Checked again: another account may have taken the address meanwhile.
+        if _address_taken(pending.email, person):
+            raise cognito.AddressInUse
         email = cognito.email_change_verify(access_token, code)
     except cognito.EmailCodeRefused:
         _refused(actor, audit)
+    except cognito.AddressInUse as taken:
+        _address_refused(actor, audit, VERIFIED, pending.email)
+        raise AddressTaken from taken
     except cognito.AccessTokenRefused as refused:
         raise SignInAgain from refused
     # The pool's word on the address, not the session's.
@@ -147,6 +160,20 @@ def _record_follows(tx: Transaction, actor: Actor, email: str) -> str:
         found = clinicians.provider_email_set(tx=tx, provider_id=actor.user_id, email=email)
         return "provider" if found else "none"
     return "none"
+
+
+def _address_refused(actor: Actor, audit: AuditContext, action: str, email: str) -> None:
+    """Audit the refusal (never the address) and tell the address's holder."""
+    audit_record(
+        actor=actor,
+        audit=audit,
+        action=action,
+        outcome=DENIED,
+        resource_type="user",
+        resource_id=actor.user_id,
+        detail={"reason": "address_taken"},
+    )
+    _notify(emails.address_in_use(email), "notice to the address's holder")
 
 
 def _refused(actor: Actor, audit: AuditContext) -> NoReturn:

@@ -10,13 +10,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.email_change import services
-from accounts.email_change.domain import EmailCodeRefused, PendingEmailChange, SameAddress, SignInAgain
+from accounts.email_change.domain import (
+    AddressTaken,
+    EmailCodeRefused,
+    PendingEmailChange,
+    SameAddress,
+    SignInAgain,
+)
 from accounts.email_change.forms import EmailCodeForm, NewEmailForm
 from medisecure import rate_limits
 from medisecure.identity.access import signed_in
 from medisecure.identity.session_keys import ACCESS_TOKEN, EMAIL_CHANGE_PENDING
 
 SAME_ADDRESS = _("That is the address your account has now. Enter the new one.")
+ADDRESS_TAKEN = _(
+    "That address is already used by another account. Nothing was changed: enter a different one."
+)
+ADDRESS_TAKEN_SINCE = _(
+    "That address is now used by another account, so it cannot become yours. "
+    "Nothing was changed: ask again with a different address."
+)
 CODE_REFUSED = _(
     "That code is not right, or it is no longer valid. Check the latest email we sent "
     "to your new address, or ask for a new code."
@@ -56,6 +69,8 @@ def change_email(request):
             )
         except SameAddress:
             form.add_error("email", SAME_ADDRESS)
+        except AddressTaken:
+            form.add_error("email", ADDRESS_TAKEN)
         except rate_limits.RateLimited as limited:
             form.add_error(None, _too_many(limited.retry_after_seconds))
             page = render(request, "accounts/email_change/change_email.html", {"form": form})
@@ -85,6 +100,11 @@ def verify_email(request):
             )
         except EmailCodeRefused:
             form.add_error("code", CODE_REFUSED)
+        except AddressTaken:
+            # Taken since the code was sent: this change cannot finish; the
+            # first page asks for another address.
+            request.session.pop(EMAIL_CHANGE_PENDING, None)
+            form.add_error(None, ADDRESS_TAKEN_SINCE)
         except SignInAgain:
             form.add_error(None, SIGN_IN_AGAIN)
         else:

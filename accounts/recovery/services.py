@@ -35,12 +35,6 @@ def _person(email: str):
     return get_user_model().objects.filter(email__iexact=email).first()
 
 
-def _pool_name(person, email: str) -> str:
-    """The name the pool knows the person by: their first address, which
-    is no longer their email once they have changed it."""
-    return person.pool_username if person else email
-
-
 def password_reset_request(*, actor: Actor, audit: AuditContext, email: str) -> None:
     """Ask the pool to email a reset code. Answers the same, and as fast,
     whether the address has an account, a code was sent or the pool said
@@ -48,7 +42,9 @@ def password_reset_request(*, actor: Actor, audit: AuditContext, email: str) -> 
     cognito.CognitoUnavailable."""
     person = _person(email)
     try:
-        cognito.forgot_password(_pool_name(person, email))
+        # The address as typed: the pool signs in by email and finds its user
+        # by it (a changed address reaches the account, the old one nothing).
+        cognito.forgot_password(email)
         sent = "asked"
     except cognito.CodeSendLimited:
         sent = "limited"
@@ -72,7 +68,7 @@ def password_reset_complete(
     person = _person(email)
     resource_id = person.username if person else ""
     try:
-        cognito.confirm_forgot_password(_pool_name(person, email), code, password)
+        cognito.confirm_forgot_password(email, code, password)
     except cognito.CodeRefused as refused:
         audit_record(
             actor=actor,

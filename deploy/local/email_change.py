@@ -13,7 +13,10 @@ verified before an update:
   (LimitExceededException), and only the latest code counts;
 - VerifyUserAttribute with the right code, within 24 hours, makes the
   pending address the email, verified; a wrong code changes nothing, and
-  the fifth wrong one kills the code (LimitExceededException).
+  the fifth wrong one kills the code (LimitExceededException);
+- where the pool signs in by email (UsernameAttributes), an address another
+  user has is refused, at the update and again at the verification
+  (AliasExistsException), and nothing changes.
 
 Pools without that setting, and every other call, are moto's to answer."""
 
@@ -105,20 +108,22 @@ class EmailChangeCodes:
         _, pool, user = found
         key = (pool.id, user.username)
         if target in (UPDATE, ADMIN_UPDATE):
-            return self._update(environ, start_response, moto_app, key, user, body)
+            return self._update(environ, start_response, moto_app, key, pool, user, body)
         if str(body.get("AttributeName", "")) != "email":
             return moto_app(environ, start_response)
         if target == RESEND:
             return self._resend(start_response, key)
-        return self._verify(start_response, key, user, str(body.get("Code", "")))
+        return self._verify(start_response, key, pool, user, str(body.get("Code", "")))
 
-    def _update(self, environ, start_response, moto_app, key, user, body):
+    def _update(self, environ, start_response, moto_app, key, pool, user, body):
         entries = [entry for entry in body.get("UserAttributes", []) if isinstance(entry, dict)]
         values = {str(entry.get("Name", "")): str(entry.get("Value", "")) for entry in entries}
         new_email = values.get("email")
         # Marked verified in the same call, the address takes effect at once (as in Cognito).
         if new_email is None or values.get("email_verified", "").lower() == "true":
             return moto_app(environ, start_response)
+        if _held_by_another(pool, user, new_email):
+            return _alias_exists(start_response)
         others = [entry for entry in entries if entry.get("Name") != "email"]
         if others:
             answer = _call_moto(moto_app, environ, {**body, "UserAttributes": others})
@@ -148,7 +153,7 @@ class EmailChangeCodes:
         self._send(email, code)
         return _answer(start_response, {"CodeDeliveryDetails": _delivery(email)})
 
-    def _verify(self, start_response, key, user, given):
+    def _verify(self, start_response, key, pool, user, given):
         with self._lock:
             pending = self._pending.get(key)
             if pending is None:
@@ -167,6 +172,9 @@ class EmailChangeCodes:
                     return _limited(start_response)
                 return _mismatch(start_response)
             del self._pending[key]
+        if _held_by_another(pool, user, pending.email):
+            # Taken since the code was sent: the code is spent, the address stays theirs.
+            return _alias_exists(start_response)
         user.update_attributes(
             [{"Name": "email", "Value": pending.email}, {"Name": "email_verified", "Value": "true"}]
         )
@@ -243,6 +251,20 @@ def _verifying(backend, pool, username: str):
     return (backend, pool, user) if user is not None else None
 
 
+def _held_by_another(pool, user, email: str) -> bool:
+    """Whether another user of a pool that signs in by email has `email`
+    (compared as the pool compares names: UsernameConfiguration)."""
+    if "email" not in (pool.extended_config.get("UsernameAttributes") or []):
+        return False
+    case_sensitive = (pool.extended_config.get("UsernameConfiguration") or {}).get("CaseSensitive", True)
+    wanted = email if case_sensitive else email.lower()
+    for other in list(pool.users.values()):
+        held = other.attribute_lookup.get("email", "")
+        if other is not user and (held if case_sensitive else held.lower()) == wanted:
+            return True
+    return False
+
+
 def _call_moto(moto_app, environ, body: dict) -> tuple[int, str, list, bytes]:
     raw = json.dumps(body).encode()
     inner = {**environ, "wsgi.input": io.BytesIO(raw), "CONTENT_LENGTH": str(len(raw))}
@@ -283,6 +305,10 @@ def _mismatch(start_response):
     return _error(
         start_response, "CodeMismatchException", "Invalid verification code provided, please try again."
     )
+
+
+def _alias_exists(start_response):
+    return _error(start_response, "AliasExistsException", "An account with the given email already exists.")
 
 
 def _limited(start_response):

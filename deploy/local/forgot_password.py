@@ -93,7 +93,10 @@ class ForgotPasswordCodes:
         if found is None:
             return _error(start_response, "ResourceNotFoundException", "The app client is not known.")
         backend, pool, user = found
-        key = (pool.id, str(body.get("Username", "")).strip().lower())
+        # A code belongs to the user, whichever of their names (username or
+        # email) asked for it or uses it.
+        name = user.username if user is not None else str(body.get("Username", "")).strip().lower()
+        key = (pool.id, name)
         if environ["HTTP_X_AMZ_TARGET"] == FORGOT:
             return self._forgot(start_response, key, user)
         return self._confirm(start_response, key, backend, pool, user, body)

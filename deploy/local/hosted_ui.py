@@ -171,11 +171,13 @@ def login():
 
 
 def _check_password(pools: UserPools, sign_in: SignIn, form) -> AuthResult:
-    sign_in.username = form.get("email", "").strip()
+    sign_in.email = form.get("email", "").strip()
     password = form.get("password", "")
-    if not sign_in.username or not password:
+    if not sign_in.email or not password:
         raise SignInRefused("Enter your email address and password.")
-    return pools.sign_in(sign_in.request.client, sign_in.username, password)
+    result = pools.sign_in(sign_in.request.client, sign_in.email, password)
+    sign_in.username = result.username or sign_in.email
+    return result
 
 
 def _set_new_password(pools: UserPools, sign_in: SignIn, form) -> AuthResult:
@@ -463,10 +465,10 @@ def _step_page(sign_in_id: str, sign_in: SignIn, *, error: str = "", status: int
         STEP_TEMPLATES[sign_in.challenge],
         sign_in_id=sign_in_id,
         csrf_token=sign_in.csrf_token,
-        username=sign_in.username,
+        email=sign_in.email,
         error=error,
         totp_secret=secret,
-        totp_uri=_otpauth_uri(secret, sign_in.username) if secret else "",
+        totp_uri=_otpauth_uri(secret, sign_in.email) if secret else "",
         forgot_password_url=_forgot_password_url(sign_in.request.redirect_uri),
     )
     return Response(page, status=status)
@@ -512,9 +514,9 @@ def _verifier_matches(verifier: str, challenge: str) -> bool:
     return _same(expected, challenge)
 
 
-def _otpauth_uri(secret: str, username: str) -> str:
+def _otpauth_uri(secret: str, account: str) -> str:
     """The URI authenticator apps read from a QR code (Key Uri Format)."""
-    label = quote(f"{TOTP_ISSUER}:{username}", safe="")
+    label = quote(f"{TOTP_ISSUER}:{account}", safe="")
     return f"otpauth://totp/{label}?" + urlencode({"secret": secret, "issuer": TOTP_ISSUER})
 
 

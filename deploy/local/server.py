@@ -32,11 +32,12 @@ def main(argv: list[str] | None = None) -> None:
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
-    from . import dynamodb_streams, dynamodb_transactions
+    from . import dynamodb_streams, dynamodb_transactions, sign_in_names
     from .app import LocalStackApp
 
     dynamodb_transactions.install()
     dynamodb_streams.install()
+    sign_in_names.install()
 
     base_url = f"http://{_url_host(options.host)}:{options.port}"
     app = LocalStackApp(base_url=base_url, region=os.environ.get("AWS_REGION", "us-east-1"))

@@ -40,6 +40,9 @@ class SignIn:
     request: AuthorizeRequest
     csrf_token: str
     expires_at: float
+    # As typed at the password step (shown back on the pages), and the
+    # pool's username for the person once the password is right.
+    email: str = ""
     username: str = ""
     challenge: str | None = None
     cognito_session: str | None = None

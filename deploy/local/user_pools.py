@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from botocore.exceptions import ClientError
 
@@ -61,6 +61,9 @@ class AuthResult:
     challenge: str | None = None
     session: str | None = None
     challenge_username: str | None = None
+    # The pool's name for the user who signed in (their sub, where the pool
+    # signs in by email), by which every later step names them.
+    username: str | None = None
 
 
 @dataclass(frozen=True)
@@ -116,8 +119,10 @@ class UserPools:
             )
         return None
 
-    def sign_in(self, client: AppClient, username: str, password: str) -> AuthResult:
-        parameters = {"USERNAME": username, "PASSWORD": password}
+    def sign_in(self, client: AppClient, email: str, password: str) -> AuthResult:
+        """The password step, with the email typed: Cognito accepts the
+        alias as USERNAME, with SECRET_HASH over that same value."""
+        parameters = {"USERNAME": email, "PASSWORD": password}
         with _refusals(
             {
                 # Both say the same thing so the form never reveals who has an account.
@@ -135,9 +140,17 @@ class UserPools:
                 UserPoolId=client.pool_id,
                 ClientId=client.client_id,
                 AuthFlow="ADMIN_USER_PASSWORD_AUTH",
-                AuthParameters=_with_secret_hash(parameters, client, username),
+                AuthParameters=_with_secret_hash(parameters, client, email),
             )
-        return _auth_result(answer)
+        result = _auth_result(answer)
+        # The password was right: from here on the person is named by their
+        # username, as Cognito names them in its challenges and in the
+        # refresh token (whose SECRET_HASH is over it), however their email changes.
+        username = (
+            result.challenge_username
+            or self._api.admin_get_user(UserPoolId=client.pool_id, Username=email)["Username"]
+        )
+        return replace(result, username=username)
 
     def set_new_password(
         self, client: AppClient, username: str, session: str, new_password: str

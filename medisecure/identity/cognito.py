@@ -1,8 +1,14 @@
 """Every call the portal makes to the Cognito user pool API.
 
-Calls that name a user carry SECRET_HASH, because the app client has a
-secret. Network failures surface as CognitoUnavailable so callers can show a
-plain "try again" page instead of an error."""
+The pool signs people in by email (UsernameAttributes): each user's
+username is their sub, the portal's key for them, and their email, as it is
+now, is an alias every call naming a user accepts. The portal names a person
+it knows by their sub, so a call never depends on which address they have;
+an address someone typed (sign-up, forgot password, an admin's look-up) is
+sent as typed. Calls through the app client that name a user carry
+SECRET_HASH, over the same name the call sends. Network failures surface as
+CognitoUnavailable so callers can show a plain "try again" page instead of
+an error."""
 
 from __future__ import annotations
 
@@ -25,6 +31,11 @@ class CodeMismatch(Exception):
 
 class UsernameTaken(Exception):
     """The email already signs in to the pool: link its user instead of making one."""
+
+
+class AddressInUse(Exception):
+    """Another user of the pool has this email (AliasExistsException): the
+    pool lets no two users share the address they sign in with."""
 
 
 class PoolUserGone(Exception):
@@ -151,11 +162,11 @@ class PoolUser:
     enabled: bool = True
 
 
-def get_pool_user(email: str) -> PoolUser | None:
-    """The user signing in with `email`, or None. Cognito usernames in this
-    pool are emails (the pool's sign-in attribute)."""
+def get_pool_user(name: str) -> PoolUser | None:
+    """The user whose email (what they sign in with) or username (their
+    sub) is `name`, or None."""
     try:
-        response = _client().admin_get_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email)
+        response = _client().admin_get_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=name)
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "UserNotFoundException":
             return None
@@ -180,7 +191,8 @@ def create_pool_user(
     signup_id: str = "",
     temporary_password: str | None = None,
 ) -> PoolUser:
-    """Create the user with a verified email. Raises UsernameTaken when the
+    """Create the user with a verified email, which they sign in with (the
+    pool makes their username, their sub). Raises UsernameTaken when the
     email is taken, so callers can link instead. With a temporary password,
     the user must choose their own at first sign-in."""
     attributes = [
@@ -204,7 +216,7 @@ def create_pool_user(
     try:
         _client().admin_create_user(**kwargs)
     except ClientError as exc:
-        if exc.response["Error"]["Code"] == "UsernameExistsException":
+        if exc.response["Error"]["Code"] in ("UsernameExistsException", "AliasExistsException"):
             raise UsernameTaken(email) from exc
         raise
     return get_pool_user(email)
@@ -228,10 +240,10 @@ def create_signup_user(*, email: str, given_name: str, family_name: str, signup_
     return get_pool_user(email)
 
 
-def set_permanent_password(email: str, password: str) -> None:
+def set_permanent_password(name: str, password: str) -> None:
     try:
         _client().admin_set_user_password(
-            UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, Password=password, Permanent=True
+            UserPoolId=settings.COGNITO_USER_POOL_ID, Username=name, Password=password, Permanent=True
         )
     except ClientError as exc:
         if exc.response["Error"]["Code"] == "InvalidPasswordException":
@@ -239,22 +251,22 @@ def set_permanent_password(email: str, password: str) -> None:
         raise
 
 
-def set_temporary_password(email: str, password: str) -> None:
+def set_temporary_password(name: str, password: str) -> None:
     """A new temporary password (the old one stops working); the user must
     choose their own at the next sign-in."""
     _client().admin_set_user_password(
-        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, Password=password, Permanent=False
+        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=name, Password=password, Permanent=False
     )
 
 
-def groups_of(email: str) -> set[str]:
-    response = _client().admin_list_groups_for_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email)
+def groups_of(name: str) -> set[str]:
+    response = _client().admin_list_groups_for_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=name)
     return {group["GroupName"] for group in response.get("Groups", [])}
 
 
-def add_to_group(email: str, group: str) -> None:
+def add_to_group(name: str, group: str) -> None:
     _client().admin_add_user_to_group(
-        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=email, GroupName=group
+        UserPoolId=settings.COGNITO_USER_POOL_ID, Username=name, GroupName=group
     )
 
 
@@ -361,9 +373,9 @@ class WrongPassword(Exception):
 
 
 def forgot_password(email: str) -> None:
-    """Ask the pool to email a reset code (ForgotPassword). The pool
-    prevents user existence errors: an unknown address answers the same.
-    Raises CodeSendLimited or CognitoUnavailable."""
+    """Ask the pool to email a reset code (ForgotPassword) to the user who
+    signs in with `email`. The pool prevents user existence errors: an
+    unknown address answers the same. Raises CodeSendLimited or CognitoUnavailable."""
     try:
         _client().forgot_password(
             ClientId=settings.OIDC_RP_CLIENT_ID, Username=email, SecretHash=secret_hash(email)
@@ -434,11 +446,14 @@ def admin_reset_password(username: str) -> None:
 # --- The person's own email change (accounts.email_change) ------------------
 # The pool requires a new email to be verified before it takes effect
 # (UserAttributeUpdateSettings): until VerifyUserAttribute, the old address
-# stays the user's email, verified, and the new one only receives the code.
-# The app client may not write email (its WriteAttributes): a token alone
-# cannot start a change, so each one passes the portal's check that no other
-# account holds the address and its notice to the old one. The portal asks
-# for the change itself; the person proves the new address with their token.
+# stays the user's email, verified, signing in, and the new one only
+# receives the code; once verified, the new address signs in and the old one
+# no longer does (email is the pool's sign-in name). The pool refuses an
+# address another user has, at the request or at the verification. The app
+# client may not write email (its WriteAttributes): a token alone cannot
+# start a change, so each one passes the portal's notice to the old address.
+# The portal asks for the change itself; the person proves the new address
+# with their token.
 
 
 class EmailCodeRefused(Exception):
@@ -448,7 +463,7 @@ class EmailCodeRefused(Exception):
 def email_change_request(username: str, new_email: str) -> None:
     """Ask the pool to email a code to `new_email` (AdminUpdateUserAttributes
     without email_verified: the address waits for the code). Raises
-    CodeSendLimited, PoolUserGone or CognitoUnavailable."""
+    AddressInUse, CodeSendLimited, PoolUserGone or CognitoUnavailable."""
     try:
         with _naming_a_user():
             _client().admin_update_user_attributes(
@@ -459,13 +474,16 @@ def email_change_request(username: str, new_email: str) -> None:
     except ClientError as exc:
         if exc.response["Error"]["Code"] in ("LimitExceededException", "TooManyRequestsException"):
             raise CodeSendLimited from exc
+        if exc.response["Error"]["Code"] == "AliasExistsException":
+            raise AddressInUse from exc
         raise
 
 
 def email_change_verify(access_token: str, code: str) -> str:
     """Make the pending address the person's email with the code sent to it
     (VerifyUserAttribute, with their own token); the email the pool now
-    holds. Raises EmailCodeRefused, AccessTokenRefused or CognitoUnavailable."""
+    holds. Raises EmailCodeRefused, AddressInUse (another user has taken the
+    address since the code was sent), AccessTokenRefused or CognitoUnavailable."""
     client = _client()
     try:
         client.verify_user_attribute(AccessToken=access_token, AttributeName="email", Code=code)
@@ -476,9 +494,10 @@ def email_change_verify(access_token: str, code: str) -> str:
             "ExpiredCodeException",
             "LimitExceededException",
             "TooManyFailedAttemptsException",
-            "AliasExistsException",
         ):
             raise EmailCodeRefused from exc
+        if exc.response["Error"]["Code"] == "AliasExistsException":
+            raise AddressInUse from exc
         if exc.response["Error"]["Code"] == "NotAuthorizedException":
             raise AccessTokenRefused from exc
         raise

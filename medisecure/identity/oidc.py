@@ -165,7 +165,6 @@ class CognitoOIDCBackend(OIDCAuthenticationBackend):
             # Disabled by an admin: a sign-in never turns an account back on.
             raise SignInRefused("account_disabled")
         user.email = user_info.get("email", "")
-        user.cognito_username = str(payload.get("cognito:username") or user.cognito_username)
         user.role = role.value if role else ""
         user.is_staff = user.is_superuser = role is not None and role.value == "admin"
         if user.has_usable_password():

@@ -51,6 +51,25 @@ def test_in_the_local_pool_a_password_sent_to_the_api_is_refused_as_in_aws(cast,
     assert "not enabled" in refused.value.response["Error"]["Message"]
 
 
+def test_people_sign_in_with_their_email_in_the_stack_as_in_the_local_pool():
+    (pool,) = resources("AWS::Cognito::UserPool").values()
+    properties = pool["Properties"]
+
+    assert properties["UsernameAttributes"] == ["email"]
+    assert properties["UsernameConfiguration"] == {"CaseSensitive": False}
+    assert {key: properties[key] for key in bootstrap.SIGN_IN_BY_EMAIL} == bootstrap.SIGN_IN_BY_EMAIL
+
+
+@pytest.mark.django_db
+def test_in_the_local_pool_a_person_is_found_by_their_email_and_named_by_their_sub(cast, settings):
+    cognito = aws.client("cognito-idp")
+    described = cognito.describe_user_pool(UserPoolId=settings.COGNITO_USER_POOL_ID)["UserPool"]
+    user = cognito.admin_get_user(UserPoolId=settings.COGNITO_USER_POOL_ID, Username=cast.patient.email)
+
+    assert described["UsernameAttributes"] == ["email"]
+    assert user["Username"] == cast.patient.sub
+
+
 def test_the_pool_requires_a_new_email_to_be_verified_before_it_takes_effect():
     (pool,) = resources("AWS::Cognito::UserPool").values()
 

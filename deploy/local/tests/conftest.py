@@ -13,6 +13,7 @@ import requests
 
 from deploy.local.process import LocalStack
 from medisecure.aws import build_client
+from medisecure.bootstrap import SIGN_IN_BY_EMAIL
 
 # The region the stack's hosted UI uses too.
 REGION = os.environ.get("AWS_REGION", "us-east-1")
@@ -62,9 +63,10 @@ def pool(local_stack, cognito) -> Pool:
 
 
 def create_pool(local_stack: LocalStack, cognito) -> Pool:
-    pool_id = cognito.create_user_pool(PoolName="medisecure-test", MfaConfiguration="OPTIONAL")["UserPool"][
-        "Id"
-    ]
+    # Signing in by email, as the portal's pool does (bootstrap.pool_definition).
+    pool_id = cognito.create_user_pool(
+        PoolName="medisecure-test", MfaConfiguration="OPTIONAL", **SIGN_IN_BY_EMAIL
+    )["UserPool"]["Id"]
     cognito.set_user_pool_mfa_config(
         UserPoolId=pool_id,
         SoftwareTokenMfaConfiguration={"Enabled": True},

@@ -211,6 +211,55 @@ def test_id_token_verifies_against_the_published_jwks_with_iss_aud_nonce_and_gro
     assert claims["exp"] - claims["iat"] == 3600
 
 
+def test_the_pool_signs_in_by_email_and_names_each_user_by_their_sub(pool):
+    described = pool.cognito.describe_user_pool(UserPoolId=pool.pool_id)["UserPool"]
+    user = pool.cognito.admin_get_user(UserPoolId=pool.pool_id, Username=EMAIL)
+
+    assert described["UsernameAttributes"] == ["email"]
+    assert user["Username"] == next(a["Value"] for a in user["UserAttributes"] if a["Name"] == "sub")
+    assert user["Username"] != EMAIL
+
+
+def test_the_email_signs_in_whatever_its_case(browser):
+    # The pool's usernames are not case sensitive (UsernameConfiguration).
+    assert browser.code_from(browser.sign_in(email=EMAIL.upper()))
+
+
+def _email_changed(pool, new_email: str) -> None:
+    pool.cognito.admin_update_user_attributes(
+        UserPoolId=pool.pool_id,
+        Username=EMAIL,
+        UserAttributes=[{"Name": "email", "Value": new_email}, {"Name": "email_verified", "Value": "true"}],
+    )
+
+
+def test_after_an_email_change_the_new_address_signs_in_and_the_old_one_is_refused(pool):
+    _email_changed(pool, "dana.new@example.org")
+
+    old = Browser(pool).sign_in()
+    assert old.status_code == 400 and "Incorrect username or password." in old.text
+    new = Browser(pool)
+    tokens = new.exchange(new.code_from(new.sign_in(email="dana.new@example.org"))).json()
+    claims = jwt.decode(tokens["id_token"], options={"verify_signature": False})
+    assert claims["email"] == "dana.new@example.org"
+    assert claims["cognito:groups"] == ["doctor"]
+
+
+def test_a_hosted_session_outlives_an_email_change(browser):
+    tokens = browser.tokens()
+    _email_changed(browser.pool, "dana.new@example.org")
+
+    # Single sign-on refreshes as the user (their sub), not as the email they typed.
+    again = browser.exchange(browser.code_from(browser.authorize()))
+    assert again.status_code == 200
+    claims = jwt.decode(again.json()["id_token"], options={"verify_signature": False})
+    assert claims["email"] == "dana.new@example.org"
+    info = requests.get(
+        f"{browser.pool.url}/oauth2/userInfo", headers={"Authorization": f"Bearer {tokens['access_token']}"}
+    ).json()
+    assert info["email"] == "dana.new@example.org" and info["username"] == claims["sub"]
+
+
 def test_id_token_leaves_out_groups_for_a_user_without_one(browser):
     add_user(browser.pool.cognito, browser.pool.pool_id, "pat@example.org", PASSWORD)
     code = browser.code_from(browser.sign_in(email="pat@example.org"))
@@ -336,6 +385,13 @@ def test_it_challenges_for_totp_when_the_user_has_mfa(browser):
 
     signed_in = fresh.submit(wrong, code=totp_code(secret))
     assert fresh.exchange(fresh.code_from(signed_in)).status_code == 200
+
+    # With a changed address, the code step answers as the user, under the new one.
+    _email_changed(pool, "dana.new@example.org")
+    moved = Browser(pool)
+    challenge = moved.sign_in(email="dana.new@example.org")
+    assert '<label for="code">' in challenge.text
+    assert moved.exchange(moved.code_from(moved.submit(challenge, code=totp_code(secret)))).status_code == 200
 
 
 def test_it_asks_for_a_new_password_when_cognito_requires_one(browser):

@@ -25,14 +25,21 @@ def _tokens(pool):
     return answer["RefreshToken"], answer["AccessToken"]
 
 
+def _username(pool) -> str:
+    """The pool's name for the user who signs in with EMAIL: their sub."""
+    return pool.cognito.admin_get_user(UserPoolId=pool.pool_id, Username=EMAIL)["Username"]
+
+
 def _refresh(pool, refresh_token):
+    # A refresh token belongs to the user: its SECRET_HASH is over their
+    # username, not the email they signed in with.
     return pool.cognito.initiate_auth(
         ClientId=pool.client_id,
         AuthFlow="REFRESH_TOKEN_AUTH",
         AuthParameters={
             "REFRESH_TOKEN": refresh_token,
             "SECRET_HASH": cognito_secret_hash(
-                EMAIL, client_id=pool.client_id, client_secret=pool.client_secret
+                _username(pool), client_id=pool.client_id, client_secret=pool.client_secret
             ),
         },
     )
@@ -52,7 +59,7 @@ def test_a_revoked_refresh_token_makes_no_more_tokens_and_its_access_tokens_stop
         pool.cognito.get_user(AccessToken=access_token)
     # Another sign-in's tokens are untouched.
     _refresh(pool, other_refresh)
-    assert pool.cognito.get_user(AccessToken=other_access)["Username"] == EMAIL
+    assert pool.cognito.get_user(AccessToken=other_access)["Username"] == _username(pool)
 
 
 def test_revoking_needs_the_clients_secret(pool):
