@@ -21,7 +21,7 @@ class TargetNotEmpty(Exception):
 
 
 def is_empty(table_name: str) -> bool:
-    # The one Scan outside tests: audit_restore is an operator's command, never
+    # A Scan, as analytics_rebuild has one: audit_restore is an operator's command, never
     # a request path, and it reads at most one item to refuse a table that is
     # not empty (a Query needs a key, and an empty table has none to name).
     return not dynamo.client().scan(TableName=table_name, Limit=1, Select="COUNT").get("Count")
